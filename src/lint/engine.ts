@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import type { Finding, Severity } from '../model/finding.js';
+import { compareFindings } from '../model/finding.js';
+import type { Origin, SourceFile } from '../model/document.js';
+import { GwctlError, LoadError } from '../model/errors.js';
+import type { GatewayModel } from '../model/gateway.js';
+import type { DocumentRule, ProjectRule, RuleResult } from '../model/rule.js';
+import { expandInputs } from '../load/files.js';
+import { isOpenApi } from '../load/detect.js';
+import { Workspace, displayPath, type WorkspaceOptions } from '../load/workspace.js';
+import type { FileSource } from '../load/file-source.js';
+import { RULES } from '../rules/index.js';
+import { activeRules, severityFor, type ResolvedRuleset } from './ruleset.js';
+
+export interface LintRequest {
+  inputs: readonly string[];
+  cwd: string;
+  root: string;
+  ruleset: ResolvedRuleset;
+  allowRemoteRefs?: readonly string[];
+  maxFileBytes?: number;
+  maxAliases?: number;
+  /** read contents from here instead of the working tree (--since: a git revision) */
+  source?: FileSource;
+  /**
+   * 'spectral-core' runs gwctl's document rules through spectral-core instead of gwctl's own
+   * runner: slower, and only there to prove both give the same findings.
+   */
+  engine?: 'gwctl' | 'spectral-core';
+  /** run only these rules (the rule tester) */
+  onlyRules?: readonly string[];
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** the documents that were linted (OpenAPI and gateway configs), not `$ref` fragments */
+  documents: SourceFile[];
+  workspace: Workspace;
+  model?: GatewayModel;
+  /** milliseconds per phase and per rule, for --verbose */
+  timings: Map<string, number>;
+}
+
+/** A result before severities and positions: rule, where, and what. */
+interface RawFinding {
+  rule: string;
+  message: string;
+  origin: Origin;
+  /** the severity a Spectral ruleset gives a rule gwctl's ruleset does not mention */
+  defaultSeverity?: Severity;
+}
+
+export async function lint(request: LintRequest): Promise<LintResult> {
+  const timings = new Map<string, number>();
+  const time = async <T>(label: string, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try { return await work(); } finally { timings.set(label, (timings.get(label) ?? 0) + performance.now() - start); }
+  };
+
+  const workspaceOptions: Partial<WorkspaceOptions> & { cwd: string; root: string } = {
+    cwd: request.cwd, root: request.root, allowRemoteRefs: request.allowRemoteRefs ?? [],
+  };
+  if (request.maxFileBytes) workspaceOptions.maxFileBytes = request.maxFileBytes;
+  if (request.maxAliases) workspaceOptions.parse = { maxAliases: request.maxAliases };
+  if (request.source) workspaceOptions.source = request.source;
+  const workspace = new Workspace(workspaceOptions);
+
+  const documents = await time('load', async () => {
+    const inputs = await expandInputs(request.inputs, request.cwd);
+    const docs: SourceFile[] = [];
+    for (const input of inputs) {
+      // At another revision a file may not exist yet: it then has no findings to compare with.
+      if (request.source && !workspace.exists(input.path)) continue;
+      const source = await workspace.load(input.path);
+      if (source.kind) docs.push(source);
+      else if (input.explicit) throw unknownKind(workspace.display(input.path));
+    }
+    return docs;
+  });
+
+  const active = activeRules(request.ruleset);
+  const wanted = (id: string) => active.has(id) && (!request.onlyRules || request.onlyRules.includes(id));
+  const raw: RawFinding[] = [];
+
+  if (request.engine === 'spectral-core') {
+    const { runBuiltinsThroughSpectral } = await import('./spectral.js');
+    const ids = RULES.filter((rule) => rule.scope === 'document' && wanted(rule.id)).map((rule) => rule.id);
+    raw.push(...await time('spectral-core (built-in rules)', () => runBuiltinsThroughSpectral(documents, workspace, ids)));
+  }
+  for (const doc of request.engine === 'spectral-core' ? [] : documents) {
+    for (const rule of RULES) {
+      if (rule.scope !== 'document' || !wanted(rule.id) || !rule.formats.includes(doc.kind!)) continue;
+      const results = await time(`rule ${rule.id}`, () => runDocumentRule(rule, doc, workspace));
+      for (const result of results) raw.push({ rule: rule.id, message: result.message, origin: result.at ?? workspace.originOf(doc, result.path ?? []) });
+    }
+  }
+
+  let model: GatewayModel | undefined;
+  const configs = documents.filter((doc) => doc.kind === 'gwctl-v1' || doc.kind === 'deck' || doc.kind === 'adc');
+  if (configs.length > 0) {
+    const { buildGatewayModel } = await import('../normalize/index.js');
+    model = await time('model', () => buildGatewayModel(configs, workspace));
+    for (const rule of RULES) {
+      if (rule.scope !== 'project' || !wanted(rule.id)) continue;
+      const results = await time(`rule ${rule.id}`, () => runProjectRule(rule, model!, workspace));
+      for (const result of results) {
+        if (!result.at) throw new GwctlError(`rule ${rule.id} returned a finding without a location; this is a gwctl bug.`);
+        raw.push({ rule: rule.id, message: result.message, origin: result.at });
+      }
+    }
+  }
+
+  const spectralPart = request.ruleset.spectral;
+  if (spectralPart.extends.length > 0 || Object.keys(spectralPart.rules).length > 0) {
+    const { runSpectral } = await import('./spectral.js');
+    const openapi = documents.filter((doc) => isOpenApi(doc.kind) || doc.kind === 'gwctl-v1');
+    const results = await time('spectral-core', () => runSpectral(openapi, workspace, request.ruleset, request.onlyRules));
+    raw.push(...results);
+  }
+
+  const findings = await time('positions', () => toFindings(raw, request, workspace));
+  return { findings, documents, workspace, model, timings };
+}
+
+function runDocumentRule(rule: DocumentRule, doc: SourceFile, workspace: Workspace): RuleResult[] {
+  try {
+    return rule.then(doc.data, undefined, { deref: workspace.deref, kind: doc.kind, unresolvedRefs: () => workspace.unresolvedRefs(doc.path) });
+  } catch (error) {
+    throw new GwctlError(`rule ${rule.id} failed on ${workspace.display(doc.path)} (${(error as Error).message}); this is a gwctl bug: please report it with the file. Turn the rule off to lint the rest.`, { cause: error });
+  }
+}
+
+function runProjectRule(rule: ProjectRule, model: GatewayModel, workspace: Workspace): RuleResult[] {
+  try {
+    return rule.then(model, undefined, { deref: workspace.deref });
+  } catch (error) {
+    throw new GwctlError(`rule ${rule.id} failed on the gateway config ${model.files.map((f) => workspace.display(f.path)).join(', ')} (${(error as Error).message}); this is a gwctl bug: please report it. Turn the rule off to lint the rest.`, { cause: error });
+  }
+}
+
+/** Severities (with overrides), positions (one batch per file), fingerprints. */
+function toFindings(raw: RawFinding[], request: LintRequest, workspace: Workspace): Finding[] {
+  const byFile = new Map<string, RawFinding[]>();
+  for (const item of raw) {
+    const list = byFile.get(item.origin.file);
+    if (list) list.push(item);
+    else byFile.set(item.origin.file, [item]);
+  }
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const [file, items] of byFile) {
+    const source = workspace.files.get(file);
+    const ranges = source?.locate([...new Set(items.map((item) => item.origin.pointer))]);
+    const shown = displayPath(request.cwd, file);
+    for (const item of items) {
+      const severity = severityFor(request.ruleset, item.rule, file, item.defaultSeverity);
+      if (severity === 'off') continue;
+      const key = `${item.rule}\0${file}\0${item.origin.pointer}\0${item.message}`;
+      if (seen.has(key)) continue; // the same node reached twice (a shared $ref target)
+      seen.add(key);
+      const range = ranges?.get(item.origin.pointer) ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+      findings.push({
+        rule: item.rule,
+        severity: severity as Severity,
+        message: item.message,
+        file: shown,
+        pointer: item.origin.pointer,
+        ...range,
+        fingerprint: '',
+        baselined: false,
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  assignFingerprints(findings);
+  return findings;
+}
+
+/**
+ * Stable across unrelated edits: rule, file and pointer, never line numbers or message wording
+ * (a message may mention context that changes, like the list of defined schemes). Several
+ * findings of one rule at one node are told apart by their order of message.
+ */
+function assignFingerprints(findings: Finding[]): void {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = `${finding.rule}\0${finding.file}\0${finding.pointer}`;
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  for (const [key, group] of groups) {
+    group.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+    group.forEach((finding, index) => {
+      finding.fingerprint = createHash('sha256').update(index === 0 ? key : `${key}\0${index}`).digest('hex').slice(0, 32);
+    });
+  }
+}
+
+function unknownKind(file: string): LoadError {
+  return new LoadError(file, undefined, undefined, "is neither an OpenAPI document (no `swagger: \"2.0\"` or `openapi: 3.0.x/3.1.x` at the top) nor a gateway config (`format: gwctl/v1`, or decK's `_format_version`); give gwctl a spec or a config, or leave the file out of the paths to lint.");
+}
+

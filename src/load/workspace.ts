@@ -1,0 +1,283 @@
+import path from 'node:path';
+import type { JsonPath, Origin, SourceFile } from '../model/document.js';
+import { fromPointer } from '../model/document.js';
+import { LoadError } from '../model/errors.js';
+import { parseSource, type ParseLimits, DEFAULT_PARSE_LIMITS } from './parse.js';
+import { workingTree, type FileSource } from './file-source.js';
+
+export interface WorkspaceOptions {
+  /** the folder paths are shown relative to */
+  cwd: string;
+  /** no local `$ref` may leave this folder (the git root, else the current folder) */
+  root: string;
+  /** hosts remote `$ref`s may be fetched from; empty = none, and no network request at all */
+  allowRemoteRefs: readonly string[];
+  /** the largest file gwctl reads, in bytes */
+  maxFileBytes: number;
+  parse: ParseLimits;
+  /** where contents come from: the working tree, or a git revision for --since */
+  source: FileSource;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Every file of a run, parsed once, and the `$ref`s between them. The only place that reads
+ * files (besides rulesets and baselines, which have their own small readers).
+ */
+export class Workspace {
+  readonly files = new Map<string, SourceFile>();
+  /** which file each `{$ref}` object lives in, so `deref` can resolve relative refs */
+  private readonly refOwner = new WeakMap<object, string>();
+  /** every `$ref` string of each file, to report those that resolve to nothing */
+  private readonly refsByFile = new Map<string, string[]>();
+  /** external ref targets that do not exist (reported as findings, not fatal) */
+  private readonly missingFiles = new Set<string>();
+  private readonly options: WorkspaceOptions;
+
+  constructor(options: Partial<WorkspaceOptions> & { cwd: string; root: string }) {
+    this.options = { allowRemoteRefs: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, parse: DEFAULT_PARSE_LIMITS, source: workingTree, ...options };
+  }
+
+  display(file: string): string {
+    return displayPath(this.options.cwd, file);
+  }
+
+  /** Loads a file and, transitively, every file its `$ref`s point to. */
+  async load(file: string): Promise<SourceFile> {
+    const absolute = path.resolve(this.options.cwd, file);
+    const known = this.files.get(absolute);
+    if (known) return known;
+    const source = await this.read(absolute);
+    this.files.set(absolute, source);
+    const refs = this.collectRefs(source);
+    this.refsByFile.set(absolute, refs);
+    for (const ref of refs) if (!ref.startsWith('#')) await this.loadRefTarget(source, ref);
+    return source;
+  }
+
+  private async read(absolute: string): Promise<SourceFile> {
+    const shown = this.display(absolute);
+    const size = this.options.source.size(absolute);
+    if (size === undefined) {
+      throw new LoadError(shown, undefined, undefined, 'cannot be read (it does not exist or is not a regular file); check the path.');
+    }
+    if (size > this.options.maxFileBytes) {
+      throw new LoadError(shown, undefined, undefined, `is ${(size / 1e6).toFixed(1)} MB, over the ${(this.options.maxFileBytes / 1e6).toFixed(0)} MB limit; raise it with --max-file-size if the file is really a spec.`);
+    }
+    const bytes = this.options.source.read(absolute);
+    if (!bytes) throw new LoadError(shown, undefined, undefined, 'cannot be read; check the path and its permissions.');
+    return this.parse(absolute, shown, bytes);
+  }
+
+  /** The project root: nothing outside it is read through a reference. */
+  get root(): string {
+    return this.options.root;
+  }
+
+  isInsideRoot(absolute: string): boolean {
+    const root = this.options.root;
+    return absolute === root || absolute.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  }
+
+  /** Whether a file exists in this workspace's file source (the work tree, or a git revision). */
+  exists(file: string): boolean {
+    return this.options.source.size(path.resolve(this.options.cwd, file)) !== undefined;
+  }
+
+  private parse(absolute: string, shown: string, bytes: Buffer): SourceFile {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (error) {
+      throw new LoadError(shown, undefined, undefined, 'is not valid UTF-8 text (is it binary, or saved in another encoding?); save it as UTF-8.', { cause: error });
+    }
+    if (text.includes('\u0000')) throw new LoadError(shown, undefined, undefined, 'contains NUL bytes, so it is binary, not YAML or JSON; leave it out of the paths to lint.');
+    try {
+      return parseSource(absolute, shown, text, this.options.parse);
+    } catch (error) {
+      if (error instanceof RangeError) {
+        throw new LoadError(shown, undefined, undefined, 'is nested too deeply to parse; flatten the structure.', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Every `$ref` string in a file (targets of internal `#/…` refs are followed lazily). */
+  private collectRefs(source: SourceFile): string[] {
+    const refs: string[] = [];
+    const stack: unknown[] = [source.data];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node === null || typeof node !== 'object') continue;
+      if (Array.isArray(node)) {
+        for (const item of node) if (item !== null && typeof item === 'object') stack.push(item);
+        continue;
+      }
+      const ref = (node as Record<string, unknown>).$ref;
+      if (typeof ref === 'string') {
+        this.refOwner.set(node, source.path);
+        refs.push(ref);
+      }
+      for (const key in node) {
+        const value = (node as Record<string, unknown>)[key];
+        if (value !== null && typeof value === 'object') stack.push(value);
+      }
+    }
+    return refs;
+  }
+
+  private async loadRefTarget(from: SourceFile, ref: string): Promise<void> {
+    const target = this.refTargetFile(from, ref);
+    if (!target || this.files.has(target) || this.missingFiles.has(target)) return;
+    if (!this.exists(target)) {
+      // A dangling $ref is a finding (oas-ref-resolved), not a reason to stop linting everything.
+      this.missingFiles.add(target);
+      return;
+    }
+    await this.load(target);
+  }
+
+  /** The absolute file a `$ref` points to, refusing what leaves the root or the machine. */
+  private refTargetFile(from: SourceFile, ref: string): string | undefined {
+    const [location] = ref.split('#');
+    if (!location) return undefined;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^file:/i.test(location)) {
+      let host = '';
+      try { host = new URL(location).hostname; } catch { /* reported below */ }
+      const allowed = host !== '' && this.options.allowRemoteRefs.includes(host);
+      // Fetching is deliberately not implemented beyond the allow check: see README "Security model".
+      throw this.refError(from, ref, allowed
+        ? `remote $ref '${ref}' is allowed by --allow-remote-refs but gwctl does not fetch remote documents yet; vendor the file into the project and point the $ref at it.`
+        : `remote $ref '${ref}' is refused: gwctl makes no network request while linting. Vendor the file into the project, or allow the host with --allow-remote-refs ${host || 'HOST'}.`);
+    }
+    const relative = decodeURIComponent(location.replace(/^file:\/\//i, ''));
+    const absolute = path.resolve(path.dirname(from.path), relative);
+    if (!this.isInsideRoot(absolute)) {
+      const root = this.options.root;
+      throw this.refError(from, ref, `$ref '${ref}' leaves the project root ${this.display(root) || '.'} and was not read. Keep referenced files inside the project (the git root, else the current folder).`);
+    }
+    return absolute;
+  }
+
+  private refError(from: SourceFile, ref: string, problem: string): LoadError {
+    const pointer = findRefPointer(from.data, ref);
+    const range = pointer === undefined ? undefined : from.locate([pointer]).get(pointer);
+    return new LoadError(this.display(from.path), range?.line, range?.column, problem);
+  }
+
+  /**
+   * The `$ref`s that point at nothing, in `entry` and every file it reaches, each with the place
+   * it is written. Refs that leave the root or the machine never get here: loading refused them.
+   */
+  unresolvedRefs(entry: string): Array<{ ref: string; at: Origin }> {
+    const out: Array<{ ref: string; at: Origin }> = [];
+    const visited = new Set<string>();
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (visited.has(file)) continue;
+      visited.add(file);
+      const source = this.files.get(file);
+      for (const ref of new Set(this.refsByFile.get(file) ?? [])) {
+        const target = this.resolve(file, ref);
+        if (target) {
+          if (target.file !== file) queue.push(target.file);
+          continue;
+        }
+        for (const pointer of source ? findRefPointers(source.data, ref) : []) out.push({ ref, at: { file, pointer } });
+      }
+    }
+    return out;
+  }
+
+  /** Follows a `{$ref}` node (and chains of them) to its target; any other node is returned as is. */
+  deref = <T>(node: T): T => {
+    let current: unknown = node;
+    const seen = new Set<unknown>();
+    while (isRefNode(current) && !seen.has(current)) {
+      seen.add(current);
+      const owner = this.refOwner.get(current as object);
+      if (!owner) break;
+      const target = this.resolve(owner, (current as { $ref: string }).$ref);
+      if (!target) break;
+      current = target.node;
+    }
+    return current as T;
+  };
+
+  /** The node a `$ref` written in `ownerFile` points to, and where it is. */
+  resolve(ownerFile: string, ref: string): (Origin & { node: unknown }) | undefined {
+    const hash = ref.indexOf('#');
+    const location = hash === -1 ? ref : ref.slice(0, hash);
+    const pointer = hash === -1 ? '' : ref.slice(hash + 1);
+    const file = location ? path.resolve(path.dirname(ownerFile), decodeURIComponent(location.replace(/^file:\/\//i, ''))) : ownerFile;
+    const source = this.files.get(file);
+    if (!source) return undefined;
+    const decoded = safeDecode(pointer);
+    let node: unknown = source.data;
+    for (const seg of fromPointer(decoded)) {
+      if (node === null || typeof node !== 'object') return undefined;
+      node = (node as Record<string, unknown>)[seg];
+      if (node === undefined) return undefined;
+    }
+    return { file, pointer: decoded.startsWith('/') || decoded === '' ? decoded : `/${decoded}`, node };
+  }
+
+  /**
+   * Maps a path in the logical document (as if every `$ref` were resolved) to the file and pointer
+   * where that node really is: at each step a `{$ref}` is followed into its target.
+   */
+  originOf(entry: SourceFile, logicalPath: JsonPath): Origin {
+    let file = entry.path;
+    let pointer = '';
+    let node: unknown = entry.data;
+    for (const seg of logicalPath) {
+      const seen = new Set<unknown>();
+      while (isRefNode(node) && !seen.has(node)) {
+        seen.add(node);
+        const target = this.resolve(file, (node as { $ref: string }).$ref);
+        if (!target) break;
+        ({ file, pointer, node } = target);
+      }
+      if (node === null || typeof node !== 'object') break;
+      const next = (node as Record<string, unknown>)[String(seg)];
+      if (next === undefined) break;
+      pointer += '/' + String(seg).replace(/~/g, '~0').replace(/\//g, '~1');
+      node = next;
+    }
+    return { file, pointer };
+  }
+}
+
+function safeDecode(fragment: string): string {
+  try { return decodeURIComponent(fragment); } catch { return fragment; }
+}
+
+function isRefNode(node: unknown): boolean {
+  return node !== null && typeof node === 'object' && typeof (node as { $ref?: unknown }).$ref === 'string';
+}
+
+function findRefPointer(data: unknown, ref: string): string | undefined {
+  return findRefPointers(data, ref)[0];
+}
+
+/** Where a `$ref` string is written. Only called for refs with a problem, so the walk is rare. */
+function findRefPointers(data: unknown, ref: string): string[] {
+  const found: string[] = [];
+  const stack: Array<[unknown, string]> = [[data, '']];
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if ((node as { $ref?: unknown }).$ref === ref) found.push(`${pointer}/$ref`);
+    for (const key of Object.keys(node)) {
+      stack.push([(node as Record<string, unknown>)[key], `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+    }
+  }
+  return found.sort();
+}
+
+export function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return (relative === '' ? '.' : relative).split(path.sep).join('/');
+}

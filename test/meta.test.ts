@@ -1,0 +1,40 @@
+/** Every registered rule has docs, fixtures and a place in gwctl:all; ids are unique and match file names. */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../src/rules/index.js';
+import { loadRuleset } from '../src/lint/ruleset.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+describe('rule registry', () => {
+  it('has rules', () => {
+    expect(RULES.length).toBeGreaterThan(0);
+  });
+
+  it('has unique ids', () => {
+    const ids = RULES.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s has docs, fixtures, a file of its name and a place in every built-in ruleset', (id, rule) => {
+    expect(rule.description.length).toBeGreaterThan(10);
+    expect(rule.docs.what.length).toBeGreaterThan(20);
+    expect(rule.docs.why.length).toBeGreaterThan(20);
+    expect(rule.docs.howToFix.length).toBeGreaterThan(20);
+    expect(rule.formats.length).toBeGreaterThan(0);
+    const folder = rule.id.startsWith('oas-') ? 'oas' : 'gateway';
+    expect(existsSync(path.join(ROOT, 'src', 'rules', folder, `${id}.ts`))).toBe(true);
+    expect(existsSync(path.join(ROOT, 'fixtures', 'rules', id, 'valid'))).toBe(true);
+    expect(existsSync(path.join(ROOT, 'fixtures', 'rules', id, 'invalid', 'expected.yaml'))).toBe(true);
+    for (const name of ['gwctl:all', 'gwctl:strict', 'gwctl:recommended']) {
+      expect(loadRuleset(name, ROOT).severities.has(id), `${id} in ${name}`).toBe(true);
+    }
+    expect(loadRuleset('gwctl:all', ROOT).severities.get(id)).not.toBe('off');
+  });
+
+  it('has no fixture folder without a rule', () => {
+    const ids = new Set(RULES.map((rule) => rule.id));
+    for (const folder of readdirSync(path.join(ROOT, 'fixtures', 'rules'))) expect(ids.has(folder), folder).toBe(true);
+  });
+});
