@@ -38,3 +38,21 @@ describe('colour', () => {
     expect(io.out).not.toMatch(/\u001b\[/);
   });
 });
+
+describe('progress', () => {
+  it('draws progress on a terminal stderr for a long run, and clears it', async () => {
+    const io = fakeIo({ isTTY: false, stderrIsTTY: true });
+    const { terminalProgress } = await import('../src/cli/progress.js');
+    const progress = terminalProgress(io.stderr, true, 0);
+    progress.update(3, 200, 'lint');
+    progress.done();
+    expect(io.err).toContain('linting 3/200 files');
+    expect(io.err.endsWith('\r\u001b[2K')).toBe(true);
+  });
+
+  it('never draws when stderr is not a terminal', async () => {
+    const io = fakeIo({ isTTY: false, stderrIsTTY: false });
+    expect(await main(['lint', 'fixtures/e2e/seeded', '-f', 'json'], io)).toBe(1);
+    expect(io.err).toBe('');
+  });
+});

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../src/rules/index.js';
 import { loadRuleset } from '../src/lint/ruleset.js';
+import { rulesMarkdown } from '../src/cli/rules.js';
+import { readFileSync } from 'node:fs';
+import { VERSION } from '../src/cli/version.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -36,5 +39,13 @@ describe('rule registry', () => {
   it('has no fixture folder without a rule', () => {
     const ids = new Set(RULES.map((rule) => rule.id));
     for (const folder of readdirSync(path.join(ROOT, 'fixtures', 'rules'))) expect(ids.has(folder), folder).toBe(true);
+  });
+
+  it('docs/rules.md is current (regenerate: gwctl rules list --format markdown > docs/rules.md)', () => {
+    expect(readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf8')).toBe(rulesMarkdown(ROOT));
+  });
+
+  it('the version in the code matches package.json', () => {
+    expect(VERSION).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 });

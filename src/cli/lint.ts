@@ -11,6 +11,7 @@ import { gitRevision } from '../load/file-source.js';
 import type { CliIo } from './main.js';
 import { chooseRuleset, choosePaths, runContext, type RunContext } from './context.js';
 import { VERSION } from './version.js';
+import { terminalProgress } from './progress.js';
 
 export interface LintOptions {
   ruleset?: string;
@@ -54,7 +55,8 @@ export async function runLint(paths: string[], options: Pick<LintOptions, 'rules
     maxAliases: options.maxAliases,
     engine: options.engine,
   };
-  const result = await lint(request);
+  const progress = terminalProgress(io.stderr, Boolean(io.stderrIsTTY));
+  const result = await lint({ ...request, onProgress: progress.update }).finally(progress.done);
   if (options.verbose) {
     for (const [label, ms] of [...result.timings].sort((a, b) => b[1] - a[1])) io.stderr(`timing ${label}: ${ms.toFixed(1)} ms\n`);
   }

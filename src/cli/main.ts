@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const rules = program.command('rules').description('the built-in rules and their docs');
   rules.command('list', { isDefault: true })
     .description('list every built-in rule with its severity in gwctl:recommended')
-    .option('--format <name>', 'text or json', 'text')
+    .addOption(new Option('--format <name>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (options: { format: string }) => {
       const { rulesList } = await import('./rules.js');
       exitCode = rulesList(options, io);
@@ -90,6 +90,8 @@ export interface CliIo {
   /** answers a yes/no question on a terminal (apply's confirmation) */
   confirm?(question: string): Promise<boolean>;
   stdinIsTTY?: boolean;
+  /** progress lines go to stderr only when it is a terminal */
+  stderrIsTTY?: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
   isTTY: boolean;
@@ -102,6 +104,8 @@ function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -27,6 +27,8 @@ export interface LintRequest {
    * runner: slower, and only there to prove both give the same findings.
    */
   engine?: 'gwctl' | 'spectral-core';
+  /** called as documents are loaded and linted (the CLI draws progress on a terminal) */
+  onProgress?: (done: number, total: number, phase: 'load' | 'lint') => void;
   /** run only these rules (the rule tester) */
   onlyRules?: readonly string[];
 }
@@ -68,7 +70,8 @@ export async function lint(request: LintRequest): Promise<LintResult> {
   const documents = await time('load', async () => {
     const inputs = await expandInputs(request.inputs, request.cwd);
     const docs: SourceFile[] = [];
-    for (const input of inputs) {
+    for (const [index, input] of inputs.entries()) {
+      request.onProgress?.(index, inputs.length, 'load');
       // At another revision a file may not exist yet: it then has no findings to compare with.
       if (request.source && !workspace.exists(input.path)) continue;
       const source = await workspace.load(input.path);
@@ -87,7 +90,8 @@ export async function lint(request: LintRequest): Promise<LintResult> {
     const ids = RULES.filter((rule) => rule.scope === 'document' && wanted(rule.id)).map((rule) => rule.id);
     raw.push(...await time('spectral-core (built-in rules)', () => runBuiltinsThroughSpectral(documents, workspace, ids)));
   }
-  for (const doc of request.engine === 'spectral-core' ? [] : documents) {
+  for (const [index, doc] of (request.engine === 'spectral-core' ? [] : documents).entries()) {
+    request.onProgress?.(index, documents.length, 'lint');
     for (const rule of RULES) {
       if (rule.scope !== 'document' || !wanted(rule.id) || !rule.formats.includes(doc.kind!)) continue;
       const results = await time(`rule ${rule.id}`, () => runDocumentRule(rule, doc, workspace));
