@@ -119,7 +119,7 @@ export async function lintCommand(paths: string[], options: LintOptions, io: Cli
   const color = options.color !== false && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
   // -q on a clean run: say nothing on stdout (files asked for are still written).
   const quietAndClean = options.quiet && shown.length === 0;
-  writeReports(outputs.filter((o) => !(quietAndClean && o.file === undefined && o.name === 'stylish')), shown, reportContext, {
+  await writeReports(outputs.filter((o) => !(quietAndClean && o.file === undefined && o.name === 'stylish')), shown, reportContext, {
     color,
     stdout: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
   });

@@ -47,6 +47,43 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       exitCode = await explainCliCommand(paths, options, io);
     });
 
+  const targetOptions = (command: Command) => command
+    .option('--target <target>', 'a target named in .gwctl.yaml, or caddy+http://host:port')
+    .option('-r, --ruleset <file>', 'the ruleset lint runs with before anything is planned')
+    .option('--ca <file>', 'CA bundle to verify the admin API\'s TLS certificate')
+    .option('--timeout <ms>', 'timeout of each admin API request', integer)
+    .option('--concurrency <n>', 'parallel admin API requests, where the driver applies per object', integer)
+    .option('--allow-unenforced <policies>', 'accept policies the target cannot enforce (rate-limit, jwt, mtls, …)', list)
+    .option('--verbose', 'stack traces on errors, HTTP requests (token redacted)');
+
+  targetOptions(program.command('plan')
+    .description('lint, render for the target, fetch the live state, and print what apply would change')
+    .argument('[configs...]', 'gateway configs; default: `files` of .gwctl.yaml')
+    .option('-o, --out <file>', 'save the plan (with input hashes and the live-state fingerprint) for apply')
+    .option('--detailed-exitcode', 'exit 3 when the plan has changes'))
+    .action(async (paths: string[], options) => {
+      const { planCommand } = await import('./gateway-commands.js');
+      exitCode = await planCommand(paths, options, io);
+    });
+
+  targetOptions(program.command('apply')
+    .description('apply a plan (made now from configs, or a saved plan.json that is still fresh) to the target')
+    .argument('[configs-or-plan...]', 'gateway configs, or one saved plan.json')
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--no-delete', 'create and update only'))
+    .action(async (paths: string[], options) => {
+      const { applyCommand } = await import('./gateway-commands.js');
+      exitCode = await applyCommand(paths, options, io);
+    });
+
+  targetOptions(program.command('drift')
+    .description('compare the live gateway with the config; exit 3 when they differ')
+    .argument('[configs...]', 'gateway configs; default: `files` of .gwctl.yaml'))
+    .action(async (paths: string[], options) => {
+      const { driftCommand } = await import('./gateway-commands.js');
+      exitCode = await driftCommand(paths, options, io);
+    });
+
   const baseline = program.command('baseline').description('accepted findings that do not fail the run (with reason, owner and expiry)');
   for (const action of ['create', 'update'] as const) {
     baseline.command(action)

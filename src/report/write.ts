@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Finding } from '../model/finding.js';
 import type { ReportContext } from '../model/report.js';
 import { UsageError } from '../model/errors.js';
-import { formatters, formatStylish } from './index.js';
+import { FORMAT_NAMES, loadFormatter, loadStylish } from './registry.js';
 
 export interface FormatSpec {
   name: string;
@@ -20,8 +20,8 @@ export function parseFormatSpec(spec: string): FormatSpec {
   const colon = spec.indexOf(':');
   const name = (colon < 0 ? spec : spec.slice(0, colon)).trim();
   const file = colon < 0 ? undefined : spec.slice(colon + 1);
-  if (!Object.hasOwn(formatters, name)) {
-    throw new UsageError(`unknown format '${name}' in -f ${spec}; use one of: ${Object.keys(formatters).join(', ')} (optionally NAME:FILE)`);
+  if (!FORMAT_NAMES.includes(name)) {
+    throw new UsageError(`unknown format '${name}' in -f ${spec}; use one of: ${FORMAT_NAMES.join(', ')} (optionally NAME:FILE)`);
   }
   if (file !== undefined && file.trim() === '') throw new UsageError(`-f ${spec}: the file name after ':' is empty`);
   return file === undefined ? { name } : { name, file };
@@ -35,13 +35,13 @@ export interface WriteOptions {
 }
 
 /** Renders every requested format; files are resolved against context.cwd, folders created. Returns the files written. */
-export function writeReports(specs: readonly FormatSpec[], findings: readonly Finding[], context: ReportContext, options: WriteOptions): string[] {
+export async function writeReports(specs: readonly FormatSpec[], findings: readonly Finding[], context: ReportContext, options: WriteOptions): Promise<string[]> {
   const written: string[] = [];
   for (const spec of specs) {
-    const formatter = formatters[spec.name];
-    if (!formatter) throw new UsageError(`unknown format '${spec.name}'; use one of: ${Object.keys(formatters).join(', ')}`);
+    const formatter = await loadFormatter(spec.name);
+    if (!formatter) throw new UsageError(`unknown format '${spec.name}'; use one of: ${FORMAT_NAMES.join(', ')}`);
     if (spec.file === undefined) {
-      options.stdout(spec.name === 'stylish' ? formatStylish(findings, context, { color: options.color }) : formatter(findings, context));
+      options.stdout(spec.name === 'stylish' ? (await loadStylish())(findings, context, { color: options.color }) : formatter(findings, context));
       continue;
     }
     const path = resolve(context.cwd, spec.file);

@@ -111,7 +111,8 @@ describe('coverage colouring', () => {
   const row = (over: Partial<CoverageRow>): CoverageRow => ({ kind: 'route', service: 's', methods: [], paths: [], hosts: [], auth: 'jwt', tls: 'https', callers: [], file: 'f', ...over });
   it('flags missing auth, softening deliberate public routes', () => {
     expect(authTone(row({ auth: 'none' }))).toBe('bad');
-    expect(authTone(row({ auth: 'none', callers: ['*'] }))).toBe('warn');
+    expect(authTone(row({ auth: 'none', callers: ['*'] }))).toBe('bad');
+    expect(authTone(row({ auth: 'none [public]', callers: ['*'] }))).toBe('warn');
     expect(authTone(row({ auth: 'key (X-API-Key)' }))).toBe('good');
   });
   it('flags plain protocols, old TLS and unverified upstreams', () => {

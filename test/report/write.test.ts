@@ -23,10 +23,10 @@ describe('-f NAME[:FILE]', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gwctl-write-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes files (creating folders) and sends the rest to stdout', () => {
+  it('writes files (creating folders) and sends the rest to stdout', async () => {
     const findings = [finding()];
     const out: string[] = [];
-    const written = writeReports(
+    const written = await writeReports(
       [parseFormatSpec('stylish'), parseFormatSpec('json:reports/gwctl.json'), parseFormatSpec('github')],
       findings,
       makeContext(findings, { cwd: dir }),

@@ -19,7 +19,8 @@ const KIND_LABEL: Record<CoverageRow['kind'], string> = {
 
 export function authTone(row: CoverageRow): Tone {
   const auth = row.auth.trim().toLowerCase();
-  if (auth === '' || auth === 'none' || auth.startsWith('none')) return row.callers.includes('*') ? 'warn' : 'bad';
+  // A deliberate public exception (explain marks it `[public]`) is a warning; any other route without auth is bad.
+  if (auth === '' || auth === 'none' || auth.startsWith('none')) return auth.includes('[public]') ? 'warn' : 'bad';
   return 'good';
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { JsonPath } from '../../model/document.js';
 import { fromPointer } from '../../model/document.js';
 import type { DocumentRule, RuleResult } from '../../model/rule.js';
@@ -16,6 +17,8 @@ export function gwctlV1Validator(): ValidateFunction {
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
     // strictRequired is off because `then: {required: [url]}` names properties declared outside
     // the branch, which is how conditional requirements are written.
+    // ajv is required on first use, not imported: runs without gateway configs never pay for it.
+    const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Class };
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
     validator = ajv.compile(schema);
   }
