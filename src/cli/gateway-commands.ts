@@ -15,9 +15,9 @@ import { renderPlan } from '../plan/render.js';
 import type { DesiredState, Driver, LiveState } from '../gateway/driver.js';
 import { createDriver } from '../gateway/index.js';
 import { SecretResolver } from '../gateway/secrets.js';
-import { resolveTarget, type ResolvedTarget } from '../gateway/targets.js';
+import { resolveTarget, transportWarnings, type ResolvedTarget } from '../gateway/targets.js';
 import { checkAllowNames, refuseUnenforced, unenforcedPolicies } from '../gateway/unenforced.js';
-import { journalResult, writeJournal, type Journal } from '../apply/journal.js';
+import { gatewaySentence, journalResult, outcomeRecord, writeJournal, type Journal } from '../apply/journal.js';
 import { hashFile, looksLikeSavedPlan, readSavedPlan, writeSavedPlan } from '../apply/saved-plan.js';
 import { canonicalJson } from '../plan/canonical.js';
 import type { CliIo } from './main.js';
@@ -132,50 +132,63 @@ export async function applyCommand(paths: string[], options: ApplyCommandOptions
       steps: [],
       done: [],
       undone: [],
+      notApplied: [],
+      unknown: [],
+      gateway: 'old',
       result: 'no-changes',
     };
-    const finish = (result: Journal['result'], error?: string) => {
+    let journalFile: string | undefined;
+    const record = (result: Journal['result'], error?: string) => {
       journal.finishedAt = new Date().toISOString();
       journal.result = result;
       if (error) journal.error = secrets.redact(error);
-      const written = writeJournal(context.root, journal, (t) => secrets.redact(t));
+      const written = writeJournal(context.root, journal, (t) => secrets.redact(t), journalFile);
       if (written.error) io.stderr(`gwctl: warning: the apply journal could not be written under ${path.join(context.root, '.gwctl', 'journal')} (${written.error}).\n`);
-      else if (options.verbose && written.file) io.stderr(`journal: ${displayPath(io.cwd, written.file)}\n`);
+      else if (options.verbose && written.file && !journalFile) io.stderr(`journal: ${displayPath(io.cwd, written.file)}\n`);
+      journalFile ??= written.file;
     };
 
     if (plan.changes.length === 0) {
-      finish('no-changes');
+      journal.gateway = 'new';
+      record('no-changes');
       io.stdout('Nothing to apply.\n');
       return 0;
     }
     if (!options.yes) {
       const ok = await confirm(io, `Apply these ${plan.changes.length} changes to ${plan.target.driver} at ${plan.target.url}? Only 'yes' is accepted: `);
       if (!ok) {
-        finish('cancelled');
+        record('cancelled');
         io.stdout('Apply cancelled; nothing was changed.\n');
         return 1;
       }
     }
 
+    // Before the first write, so a gwctl killed mid-apply still leaves a journal (result in-progress).
+    record('in-progress');
     const outcome = await driver.apply(plan.changes, desired, live);
-    journal.steps = outcome.steps;
-    journal.done = outcome.steps.filter((s) => s.status === 'done').map((s) => s.request);
-    journal.undone = outcome.steps.filter((s) => s.status === 'undone').map((s) => s.request);
+    Object.assign(journal, outcomeRecord(outcome));
     if (outcome.etag) journal.live.etagAfter = outcome.etag;
     for (const step of outcome.steps) {
-      io.stdout(secrets.redact(`  ${step.status.padEnd(11)} ${step.request}: ${step.description}${step.error ? ` (${step.error})` : ''}\n`));
+      const details = [step.note ?? step.error, step.undoError ? `undo failed: ${step.undoError}` : ''].filter(Boolean).join('; ');
+      io.stdout(secrets.redact(`  ${step.status.padEnd(11)} ${step.request}: ${step.description}${details ? ` (${details})` : ''}\n`));
+    }
+    for (const step of outcome.pending ?? []) {
+      io.stdout(secrets.redact(`  ${'not sent'.padEnd(11)} ${step.request}: ${step.description}\n`));
     }
     if (outcome.error) {
       const result = journalResult(outcome.steps, true);
-      finish(result, outcome.error.message);
+      record(result, outcome.error.message);
       const what = result === 'rolled-back' ? ' (rolled back)' : result === 'undo-failed' ? ' and could NOT be fully rolled back; see the journal' : '';
+      const state = gatewaySentence(journal, driver.product);
+      const where = journalFile ? ` Journal: ${displayPath(io.cwd, journalFile)}.` : '';
+      const message = secrets.redact(`apply failed${what}: ${outcome.error.message} ${state}${where}`);
       if (outcome.error instanceof GwctlError) {
-        outcome.error.message = secrets.redact(`apply failed${what}: ${outcome.error.message}`);
+        outcome.error.message = message;
         throw outcome.error;
       }
-      throw new GwctlError(secrets.redact(`apply failed${what}: ${outcome.error.message}`), { cause: outcome.error });
+      throw new GwctlError(message, { cause: outcome.error });
     }
-    finish('applied');
+    record('applied');
     const s = plan.summary;
     io.stdout(`Apply complete: ${s.create} created, ${s.update} updated, ${s.delete} deleted.\n`);
     return 0;
@@ -252,7 +265,8 @@ async function prepare(request: PrepareRequest, io: CliIo): Promise<Prepared> {
 
   const secrets = new SecretResolver({ env: io.env, root: context.root, display: (f) => displayPath(io.cwd, f) });
   const target = resolveTarget(options.target, { cwd: io.cwd, project: context.project, env: io.env, secrets }, options.ca);
-  const log = options.verbose ? (line: string) => io.stderr(`${line}\n`) : undefined;
+  for (const warning of transportWarnings(target)) io.stderr(`gwctl: warning: ${warning}\n`);
+  const log = options.verbose ? (line: string) => io.stderr(`${secrets.redact(line)}\n`) : undefined;
   const driver = createDriver(target, {
     ...(options.timeout ? { timeoutMs: options.timeout } : {}),
     ...(log ? { log } : {}),

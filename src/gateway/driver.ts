@@ -52,16 +52,32 @@ export interface RenderInput {
   display(file: string): string;
 }
 
+/**
+ * One write of an apply, and whether it is in effect on the gateway:
+ * - `done`: it took effect (the gateway acknowledged it, or a re-read showed it landed);
+ * - `failed`: it did not take effect (refused, or never sent, or a re-read shows the config unchanged);
+ * - `undone`: it took effect and was reverted after a later failure;
+ * - `undo-failed`: it took effect and could not be reverted: it is still in effect;
+ * - `unknown`: the answer was lost and the gateway could not be re-read: it may or may not be in effect.
+ */
+export type ApplyStepStatus = 'done' | 'failed' | 'undone' | 'undo-failed' | 'unknown';
+
 export interface ApplyStep {
   /** what the step does, e.g. `PATCH /config/apps/http/servers/gwctl` */
   request: string;
   description: string;
-  status: 'done' | 'failed' | 'undone' | 'undo-failed';
+  status: ApplyStepStatus;
   error?: string;
+  /** how the status was established when the answer was lost (`re-read: the config is unchanged`) */
+  note?: string;
+  /** why undoing the step failed (status undo-failed, or unknown when the undo's answer was lost) */
+  undoError?: string;
 }
 
 export interface ApplyOutcome {
   steps: ApplyStep[];
+  /** writes that were planned but never attempted, because an earlier one failed */
+  pending?: Array<{ request: string; description: string }>;
   /** the etag after the last successful step */
   etag?: string;
   /** set when the apply failed; the steps tell what was undone */

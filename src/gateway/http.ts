@@ -6,12 +6,16 @@ import { GatewayError } from '../model/errors.js';
  * Caddy sends the config ETag as an HTTP trailer on `GET /config/`, which `fetch()` cannot see.
  *
  * - base URL + path; the admin token goes in `Authorization: Bearer …`, never in a URL or a log;
+ * - TLS is always verified: against Node's CA store, or only the `--ca` bundle when given;
  * - a connect timeout and a whole-request timeout (headers and body);
- * - retries with exponential backoff, bounded, only when repeating cannot do harm: connection
- *   errors and 502/503/504 for idempotent requests, and for any request a refused connection
- *   (nothing was sent);
+ * - retries with exponential backoff, at most 3 attempts in all, only when repeating cannot do
+ *   harm: connection errors and 502/503/504 for idempotent requests (GET, HEAD, OPTIONS, PUT,
+ *   DELETE, unless the caller says otherwise), and for any request a connection that was never
+ *   made (nothing was sent). A 500, a timeout, a TLS failure and every other status are final;
  * - `--verbose` logs one line per request, token redacted, never a body;
- * - every failure is a GatewayError {driver, method, url, status} with one actionable sentence.
+ * - every failure is a GatewayError {driver, method, url, status} with one actionable sentence; a
+ *   failure without an answer is a TransportError that says whether the request may have reached
+ *   the gateway (`sent`), so a writer can find out whether it took effect.
  */
 
 export interface HttpClientOptions {
@@ -28,7 +32,7 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** TCP/TLS connect timeout, ms (default: the smaller of 5 000 and timeoutMs) */
   connectTimeoutMs?: number;
-  /** attempts after the first one (default 3) */
+  /** attempts after the first one (default 2: at most 3 attempts) */
   retries?: number;
   /** first backoff delay, ms (default 150; doubled each retry, with jitter) */
   backoffMs?: number;
@@ -60,18 +64,63 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRY_STATUSES = new Set([502, 503, 504]);
 /** errors that mean the request never reached the server, so even a POST may be repeated */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** certificate checks that failed: the answer is --ca (or a certificate for the right name), never a retry */
+const TLS_VERIFY = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'CERT_REVOKED', 'INVALID_CA', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const DEFAULT_RETRIES = 2;
+
+/** Whether the request may be repeated by method alone (callers may override per request). */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method.toUpperCase());
+}
+
+/**
+ * The retry decision, on its own so it can be tested: after a failed attempt (`code`: the
+ * connection error, or `status`: the answer), may the request be sent again?
+ */
+export function shouldRetry(input: { idempotent: boolean; attempt: number; retries: number; code?: string; status?: number }): boolean {
+  if (input.attempt >= input.retries) return false;
+  if (input.code !== undefined) return NOT_SENT.has(input.code) || (input.idempotent && isConnectionError(input.code));
+  return input.status !== undefined && input.idempotent && RETRY_STATUSES.has(input.status);
+}
+
+/** The backoff before retry `attempt` (0-based): base · 2^attempt, ±25 % jitter. */
+export function backoffDelay(base: number, attempt: number, random: () => number = Math.random): number {
+  return base * 2 ** attempt * (0.75 + random() * 0.5);
+}
+
+/** A request that got no answer: refused, reset, timed out, TLS failure. */
+export class TransportError extends GatewayError {
+  constructor(
+    message: string,
+    details: GatewayError['details'],
+    /** the error code (ECONNRESET, TIMEOUT, DEPTH_ZERO_SELF_SIGNED_CERT, …) */
+    readonly code: string,
+    /** false when the request cannot have reached the gateway (the connection was never made) */
+    readonly sent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, details, options);
+  }
+}
 
 export class HttpClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly options: HttpClientOptions;
   private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
 
   constructor(options: HttpClientOptions) {
     this.options = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    const connect: Record<string, unknown> = { timeout: options.connectTimeoutMs ?? Math.min(5_000, this.timeoutMs) };
+    this.connectTimeoutMs = options.connectTimeoutMs ?? Math.min(5_000, this.timeoutMs);
+    // rejectUnauthorized stays at its default (true); `ca` replaces Node's CA store for this client.
+    const connect: Record<string, unknown> = { timeout: this.connectTimeoutMs };
     if (options.ca) connect.ca = options.ca;
     this.dispatcher = new Agent({ connect, keepAliveTimeout: 2_000 });
   }
@@ -82,8 +131,8 @@ export class HttpClient {
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const url = this.baseUrl + path;
-    const idempotent = options.idempotent ?? IDEMPOTENT.has(method);
-    const retries = this.options.retries ?? 3;
+    const idempotent = options.idempotent ?? isIdempotent(method);
+    const retries = Math.max(0, Math.min(this.options.retries ?? DEFAULT_RETRIES, 10));
     const backoff = this.options.backoffMs ?? 150;
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
@@ -93,19 +142,19 @@ export class HttpClient {
       } catch (error) {
         const code = errorCode(error);
         this.log(method, url, `failed (${code}) in ${Math.round(performance.now() - started)} ms`);
-        if (attempt < retries && (NOT_SENT.has(code) || (idempotent && isConnectionError(code)))) {
-          await sleep(delay(backoff, attempt));
+        if (shouldRetry({ idempotent, attempt, retries, code })) {
+          await sleep(backoffDelay(backoff, attempt));
           continue;
         }
-        throw this.connectionError(method, url, code, error);
+        throw this.connectionError(method, url, code, error, attempt + 1);
       }
       this.log(method, url, `${response.status} in ${Math.round(performance.now() - started)} ms`);
-      if (RETRY_STATUSES.has(response.status) && idempotent && attempt < retries) {
-        await sleep(delay(backoff, attempt));
+      if (shouldRetry({ idempotent, attempt, retries, status: response.status })) {
+        await sleep(backoffDelay(backoff, attempt));
         continue;
       }
       if ((response.status >= 200 && response.status < 300) || options.accept?.includes(response.status)) return response;
-      throw this.statusError(method, url, response);
+      throw this.statusError(method, url, response, attempt + 1);
     }
   }
 
@@ -150,29 +199,47 @@ export class HttpClient {
     this.options.log(`http ${method} ${url}${auth} → ${outcome}`);
   }
 
-  private connectionError(method: string, url: string, code: string, cause: unknown): GatewayError {
+  private connectionError(method: string, url: string, code: string, cause: unknown, attempts: number): TransportError {
     const { product, driver } = this.options;
     const details = { driver, method, url };
+    const sent = !NOT_SENT.has(code);
+    const tried = attempts > 1 ? `; ${attempts} attempts` : '';
+    const error = (message: string) => new TransportError(message, details, code, sent, { cause });
+    const message = this.redact(cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.trim();
+    const said = message.includes(code) ? message : `${code}: ${message}`;
     if (code === 'TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new GatewayError(`the ${product} admin API at ${this.baseUrl} did not answer ${method} ${pathOf(url)} within ${this.timeoutMs} ms; check that it is not overloaded, or raise --timeout.`, details, { cause });
+      return error(`the ${product} admin API at ${this.baseUrl} did not answer ${method} ${pathOf(url)} within ${this.timeoutMs} ms (--timeout); check that it is not overloaded, or raise --timeout.`);
     }
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new GatewayError(`cannot reach the ${product} admin API at ${this.baseUrl} (connect timeout); is ${product} running, and is its admin endpoint reachable from here?`, details, { cause });
+      return error(`cannot reach the ${product} admin API at ${this.baseUrl}: no connection within ${this.connectTimeoutMs} ms (connect timeout); is ${product} running, and is its admin endpoint reachable from here? (raise --timeout for a slow network)`);
     }
-    if (isConnectionError(code) || NOT_SENT.has(code)) {
-      return new GatewayError(`cannot reach the ${product} admin API at ${this.baseUrl} (${code}); is ${product} running, and is its admin endpoint listening at that address? (check --target)`, details, { cause });
+    if (TLS_VERIFY.has(code)) {
+      const name = code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? `its certificate is not valid for the host ${hostOf(this.baseUrl)} (${said}); use the name the certificate was issued for in the target URL`
+        : `its TLS certificate cannot be verified (${said}); pass the CA that signed it with --ca FILE`;
+      return error(`cannot trust the ${product} admin API at ${this.baseUrl}: ${name}${this.options.ca ? ' (the --ca bundle given does not verify it)' : ''}. gwctl never turns certificate checks off.`);
     }
-    const message = this.redact(cause instanceof Error ? cause.message : String(cause));
-    return new GatewayError(`${method} ${pathOf(url)} on the ${product} admin API at ${this.baseUrl} failed (${code}: ${message}).`, details, { cause });
+    if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) {
+      // OpenSSL's own text is a library trace; the code says it.
+      return error(`TLS with the ${product} admin API at ${this.baseUrl} failed (${code}); does it really speak HTTPS on that port (else use http://)?`);
+    }
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+      return error(`cannot reach the ${product} admin API at ${this.baseUrl} (${code}); is ${product} running, and is its admin endpoint listening at that address? (check --target)`);
+    }
+    if (isConnectionError(code)) {
+      return error(`the connection to the ${product} admin API at ${this.baseUrl} failed during ${method} ${pathOf(url)} (${said}${tried}); is ${product} running, or did it restart?`);
+    }
+    return error(`${method} ${pathOf(url)} on the ${product} admin API at ${this.baseUrl} failed (${said}${tried}).`);
   }
 
-  private statusError(method: string, url: string, response: HttpResponse): GatewayError {
+  private statusError(method: string, url: string, response: HttpResponse, attempts: number): GatewayError {
     const { product, driver } = this.options;
-    const said = this.redact(gatewayMessage(response.text)).slice(0, 600);
+    const said = this.redact(gatewayMessage(response.text)).slice(0, 600).replace(/[.\s]+$/, '');
     const hint = response.status === 401 || response.status === 403
       ? ` Check the admin token (the target's \`token\`, or GWCTL_ADMIN_TOKEN) and the admin API's allowed origins.`
       : '';
-    return new GatewayError(`the ${product} admin API refused ${method} ${pathOf(url)}: ${response.status}${said ? ` ${said}` : ''}.${hint}`,
+    const tried = attempts > 1 ? ` (${attempts} attempts)` : '';
+    return new GatewayError(`the ${product} admin API refused ${method} ${pathOf(url)}: ${response.status}${said ? ` ${said}` : ''}${tried}.${hint}`,
       { driver, method, url, status: response.status });
   }
 
@@ -217,16 +284,20 @@ function gatewayMessage(text: string): string {
   return text.trim();
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
 function pathOf(url: string): string {
   try {
     return new URL(url).pathname;
   } catch {
     return url;
   }
-}
-
-function delay(base: number, attempt: number): number {
-  return base * 2 ** attempt * (0.75 + Math.random() * 0.5);
 }
 
 function sleep(ms: number): Promise<void> {

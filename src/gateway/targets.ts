@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { ProjectConfig, TargetConfig } from '../config/project.js';
 import { UsageError } from '../model/errors.js';
@@ -43,14 +45,60 @@ export function resolveTarget(flag: string | undefined, context: TargetContext, 
       ? `the ${target.driver} driver is not built yet; gwctl plan/apply/drift support ${DRIVERS.join(', ')} for now.`
       : `unknown driver '${target.driver}' in --target; use one of ${DRIVERS.join(', ')} (e.g. --target caddy+http://127.0.0.1:2019).`);
   }
-  if (caFile) {
+  if (caFile) target.ca = readCaBundle(path.resolve(context.cwd, caFile), caFile);
+  return target;
+}
+
+/** `--ca FILE`: a PEM bundle of one or more CA certificates, each of which must parse. */
+export function readCaBundle(file: string, shown: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--ca ${shown} cannot be read (${(error as NodeJS.ErrnoException).code ?? error}).`, { cause: error });
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) {
+    throw new UsageError(`--ca ${shown} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle that signed the admin API's certificate.`);
+  }
+  for (const [index, block] of blocks.entries()) {
     try {
-      target.ca = readFileSync(path.resolve(context.cwd, caFile), 'utf8');
+      new X509Certificate(block);
     } catch (error) {
-      throw new UsageError(`--ca ${caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? error}).`, { cause: error });
+      throw new UsageError(`--ca ${shown}: certificate #${index + 1} cannot be parsed (${(error as Error).message}).`, { cause: error });
     }
   }
-  return target;
+  return text;
+}
+
+/** Hosts whose traffic never leaves the machine: localhost, 127.0.0.0/8, ::1 (also IPv4-mapped). */
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (net.isIPv4(host)) return LOOPBACK.check(host, 'ipv4');
+  if (net.isIPv6(host)) return LOOPBACK.check(host, 'ipv6');
+  return false;
+}
+
+/**
+ * The warnings a target deserves before any traffic is sent: plain http:// to a host that is not
+ * loopback (the config, with its secrets, and the admin token would cross the network in clear
+ * text), and a --ca that an http:// URL never uses. Pure, so it is tested without a network.
+ */
+export function transportWarnings(target: { url: string; token?: string; ca?: string }): string[] {
+  const url = new URL(target.url);
+  const warnings: string[] = [];
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    warnings.push(`the admin API ${target.url} is plain http:// on a host that is not loopback: the rendered config (API keys, password hashes)${target.token ? ' and the admin token' : ''} cross the network unencrypted. Use https:// (with --ca for a private CA), or reach the admin API through an SSH tunnel or a unix-socket proxy on 127.0.0.1.`);
+  }
+  if (url.protocol === 'http:' && target.ca) {
+    warnings.push(`--ca is ignored: the admin API ${target.url} is plain http://.`);
+  }
+  return warnings;
 }
 
 function defaultTarget(context: TargetContext): ResolvedTarget {

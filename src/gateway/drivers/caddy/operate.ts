@@ -2,7 +2,7 @@ import { GatewayError, PolicyRefusal } from '../../../model/errors.js';
 import type { Change } from '../../../model/plan.js';
 import { canonicalJson } from '../../../plan/canonical.js';
 import type { ApplyOutcome, ApplyStep } from '../../driver.js';
-import type { HttpClient } from '../../http.js';
+import { TransportError, type HttpClient } from '../../http.js';
 import { isObject, caddyIds, type CaddyNative, type CaddyOptions, type CaddySnapshot, type Json, type JsonObject } from './types.js';
 
 /**
@@ -15,7 +15,9 @@ import { isObject, caddyIds, type CaddyNative, type CaddyOptions, type CaddySnap
  * entry in the tls app (an automation policy or a loaded certificate), written before the server
  * when created and after it when removed. Between writes the config is re-read and compared with
  * what the previous write should have produced, which also yields the next ETag; on any failure
- * the steps already done are undone in reverse and the outcome says exactly what happened.
+ * the steps already done are undone in reverse and the outcome says exactly what happened. A write
+ * whose answer was lost is settled by that re-read (see `write`), so every step ends as done,
+ * failed, undone, undo-failed, or — only when Caddy cannot be read at all — unknown.
  */
 
 type Segment = string | number;
@@ -65,26 +67,32 @@ export async function applyCaddy(
   if (etag !== undefined) outcome.etag = etag;
   const done: Array<{ step: Step; before: Json; record: ApplyStep }> = [];
 
-  for (const step of steps) {
+  for (const [index, step] of steps.entries()) {
     const op = opFor(step, config);
     if (!op) continue;
     const record: ApplyStep = { request: `${op.method} ${configUrl(op.path)}`, description: step.description, status: 'failed' };
     outcome.steps.push(record);
-    try {
-      await send(http, op, etag);
-      const expected = simulate(config, op);
-      const after = await readConfig(http);
+    const written = await write(http, op, config, etag);
+    if (written.effect === 'applied') {
       record.status = 'done';
       done.push({ step, before: config, record });
-      if (canonicalJson(after.config) !== canonicalJson(expected)) {
-        throw new StaleConfigError('the Caddy config changed while gwctl was applying (another writer); the steps done are undone. Re-run plan.');
-      }
-      config = after.config;
-      etag = after.etag;
+    } else if (written.effect === 'unknown') {
+      record.status = 'unknown';
+    }
+    if (written.note) record.note = written.note;
+    if (written.after) {
+      config = written.after.config;
+      etag = written.after.etag;
       if (etag !== undefined) outcome.etag = etag;
-    } catch (error) {
-      record.error = messageOf(error);
-      outcome.error = describeFailure(error, done.length > 0);
+    }
+    if (written.error) {
+      record.error = messageOf(written.error);
+      const rest = steps.slice(index + 1).flatMap((later) => {
+        const next = opFor(later, config);
+        return next ? [{ request: `${next.method} ${configUrl(next.path)}`, description: later.description }] : [];
+      });
+      if (rest.length > 0) outcome.pending = rest;
+      outcome.error = describeFailure(written.error, written.effect);
       await undo(http, done, outcome);
       return outcome;
     }
@@ -128,18 +136,98 @@ function create(config: Json, path: string[], value: Json): Op {
   return { method: 'PUT', path: path.slice(0, depth + 1), body };
 }
 
+interface Written {
+  /** whether the write is in effect on Caddy now */
+  effect: 'applied' | 'not-applied' | 'unknown';
+  /** the config after the write, when it could be read */
+  after?: { config: Json; etag?: string };
+  /** set when the step must count as failed (the apply stops and undoes) */
+  error?: unknown;
+  /** how the effect was established when Caddy's answer was lost */
+  note?: string;
+}
+
+/**
+ * One guarded write, then a re-read that both verifies it and yields the next ETag. When the
+ * answer is lost (connection reset, timeout, a proxy's 502/503/504, Caddy killed) the write may or
+ * may not have landed, so the re-read decides: the config the write should produce → applied; the
+ * config as it was → not applied; no answer at all → unknown. Never a guess.
+ */
+async function write(http: HttpClient, op: Op, before: Json, etag: string | undefined): Promise<Written> {
+  const expected = canonicalJson(simulate(before, op));
+  let sendError: unknown;
+  try {
+    await send(http, op, etag);
+  } catch (error) {
+    // Refused before anything changed: the If-Match guard, or a connection that was never made.
+    if (error instanceof StaleConfigError) return { effect: 'not-applied', error };
+    if (error instanceof TransportError && !error.sent) return { effect: 'not-applied', error, note: 'not sent: the connection was never made' };
+    sendError = error;
+  }
+  let after: { config: Json; etag?: string };
+  try {
+    after = await readConfig(http);
+  } catch (readError) {
+    if (sendError === undefined) {
+      return {
+        effect: 'applied',
+        error: new GatewayError(`Caddy accepted ${op.method} ${configUrl(op.path)}, but the config could not be read back to verify it: ${messageOf(readError)}`,
+          { driver: 'caddy', method: 'GET', url: `${http.baseUrl}/config/` }, { cause: readError }),
+        note: 'acknowledged by Caddy; not verified (re-read failed)',
+      };
+    }
+    return {
+      effect: 'unknown',
+      error: sendError,
+      note: `answer lost, and re-reading the config failed too (${messageOf(readError)}): Caddy may or may not have applied it`,
+    };
+  }
+  const now = canonicalJson(after.config);
+  if (sendError === undefined) {
+    if (now === expected) return { effect: 'applied', after };
+    return { effect: 'applied', after, error: new StaleConfigError('the Caddy config changed while gwctl was applying (another writer); gwctl undoes its own steps. Re-run plan.') };
+  }
+  const lost = lostAnswer(sendError);
+  if (now === expected) {
+    return { effect: 'applied', after, note: `${lost}; re-reading the config shows Caddy applied it` };
+  }
+  if (now === canonicalJson(before)) {
+    return { effect: 'not-applied', after, error: sendError, note: `${lost}; re-reading the config shows it unchanged: Caddy did not apply it` };
+  }
+  return { effect: 'unknown', after, error: sendError, note: `${lost}; the config re-read is neither the old nor the expected one (another writer?)` };
+}
+
+function lostAnswer(error: unknown): string {
+  if (error instanceof TransportError) return `no answer (${error.code})`;
+  if (error instanceof GatewayError && error.details.status !== undefined) return `answered ${error.details.status}`;
+  return `failed (${messageOf(error)})`;
+}
+
 async function undo(http: HttpClient, done: Array<{ step: Step; before: Json; record: ApplyStep }>, outcome: ApplyOutcome): Promise<void> {
   for (const { step, before, record } of [...done].reverse()) {
+    const failed = (why: string, status: 'undo-failed' | 'unknown' = 'undo-failed') => {
+      record.status = status;
+      record.undoError = why;
+    };
+    let current: { config: Json; etag?: string };
     try {
-      const current = await readConfig(http);
-      const op = undoOp(step, before, current.config);
-      if (op) await send(http, op, current.etag);
-      record.status = 'undone';
-      const after = await readConfig(http);
-      if (after.etag !== undefined) outcome.etag = after.etag;
+      current = await readConfig(http);
     } catch (error) {
-      record.status = 'undo-failed';
-      record.error = `${record.error ? `${record.error}; ` : ''}undo failed: ${messageOf(error)}`;
+      failed(messageOf(error));
+      continue;
+    }
+    const op = undoOp(step, before, current.config);
+    if (!op) {
+      record.status = 'undone';
+      continue;
+    }
+    const written = await write(http, op, current.config, current.etag);
+    if (written.after?.etag !== undefined) outcome.etag = written.after.etag;
+    if (written.effect === 'applied') {
+      record.status = 'undone';
+      if (written.note) record.note = `undo: ${written.note}`;
+    } else {
+      failed(`${messageOf(written.error)}${written.note ? ` (${written.note})` : ''}`, written.effect === 'unknown' ? 'unknown' : 'undo-failed');
     }
   }
 }
@@ -229,13 +317,20 @@ export function simulate(config: Json, op: Op): Json {
   return root;
 }
 
-function describeFailure(error: unknown, undoing: boolean): Error {
+function describeFailure(error: unknown, effect: Written['effect']): Error {
   if (error instanceof StaleConfigError) return error;
+  if (effect === 'unknown') {
+    // The command adds what the gateway holds (unknown) and what to do; the cause says why.
+    return error instanceof Error ? error : new Error(String(error));
+  }
   if (error instanceof GatewayError && error.details.status !== undefined) {
-    const bind = /listen|bind|address already in use/i.test(error.message)
+    const bind = /\bbind\b|address already in use/i.test(error.message)
       ? ' Caddy 2.6.2 may keep a rejected listener open after a failed load (caddyserver/caddy#7175); restart Caddy if that port stays busy.'
       : '';
-    return new ApplyRefusedByGateway(`${error.message}${undoing ? ' The steps already done were undone.' : ''}${bind}`, { cause: error });
+    return new ApplyRefusedByGateway(`${error.message}${effect === 'not-applied' ? ' Caddy did not apply it.' : ''}${bind}`, { cause: error });
+  }
+  if (error instanceof TransportError && effect === 'not-applied') {
+    return new TransportError(`${error.message} Caddy did not apply the write (${error.sent ? 're-reading the config shows it unchanged' : 'the connection was never made'}).`, error.details, error.code, error.sent, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
 }
