@@ -8,6 +8,7 @@ import { activeRules, type ResolvedRuleset } from '../lint/ruleset.js';
 import { RULES_BY_ID } from '../rules/index.js';
 import { DEFAULT_MAX_FILE_BYTES, displayPath } from '../load/workspace.js';
 import { gitRevision } from '../load/file-source.js';
+import { Deadline } from '../load/deadline.js';
 import type { CliIo } from './main.js';
 import { chooseRuleset, choosePaths, runContext, type RunContext } from './context.js';
 import { VERSION } from './version.js';
@@ -23,6 +24,9 @@ export interface LintOptions {
   allowRemoteRefs?: string[];
   maxFileSize?: number;
   maxAliases?: number;
+  maxDepth?: number;
+  /** seconds */
+  timeout?: number;
   quiet?: boolean;
   verbose?: boolean;
   color: boolean;
@@ -42,7 +46,17 @@ export interface LintRun {
   stale?: ReportContext['staleBaseline'];
 }
 
-export async function runLint(paths: string[], options: Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'since' | 'verbose' | 'engine'>, io: CliIo): Promise<LintRun> {
+export async function runLint(paths: string[], options: Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'maxDepth' | 'timeout' | 'since' | 'verbose' | 'engine'>, io: CliIo): Promise<LintRun> {
+  const deadline = new Deadline(options.timeout ?? Infinity);
+  const disarm = deadline.armHardStop(io.stderr);
+  try {
+    return await runLintWithin(paths, options, io, deadline);
+  } finally {
+    disarm();
+  }
+}
+
+async function runLintWithin(paths: string[], options: Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'maxDepth' | 'since' | 'verbose' | 'engine'>, io: CliIo, deadline: Deadline): Promise<LintRun> {
   const context = runContext(io.cwd);
   const ruleset = chooseRuleset(context, options.ruleset);
   const request: LintRequest = {
@@ -53,6 +67,8 @@ export async function runLint(paths: string[], options: Pick<LintOptions, 'rules
     allowRemoteRefs: options.allowRemoteRefs,
     maxFileBytes: options.maxFileSize ? options.maxFileSize * 1e6 : DEFAULT_MAX_FILE_BYTES,
     maxAliases: options.maxAliases,
+    maxDepth: options.maxDepth,
+    deadline,
     engine: options.engine,
   };
   const progress = terminalProgress(io.stderr, Boolean(io.stderrIsTTY));

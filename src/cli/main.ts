@@ -28,6 +28,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--allow-remote-refs <hosts>', 'hosts remote $refs may come from (comma-separated)', list)
     .option('--max-file-size <mb>', 'largest file to read, in MB', number)
     .option('--max-aliases <n>', 'YAML alias expansions allowed per file', integer)
+    .option('--max-depth <n>', 'how deeply mappings and lists may nest (default 500)', positiveInteger)
+    .option('--timeout <seconds>', 'time budget of the whole lint run; over it: exit 2', number)
     .option('-q, --quiet', 'only findings that fail the run, no summary when clean')
     .option('--verbose', 'stack traces on errors, timings per phase and rule')
     .option('--no-color', 'no colours, even on a terminal')
@@ -175,6 +177,11 @@ function list(value: string): string[] {
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number.');
+  return Number(value);
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('expected a whole number above 0.');
   return Number(value);
 }
 

@@ -8,6 +8,8 @@ import type { DocumentRule, ProjectRule, RuleResult } from '../model/rule.js';
 import { expandInputs } from '../load/files.js';
 import { isOpenApi } from '../load/detect.js';
 import { Workspace, displayPath, type WorkspaceOptions } from '../load/workspace.js';
+import { DEFAULT_PARSE_LIMITS } from '../load/parse.js';
+import type { Deadline } from '../load/deadline.js';
 import type { FileSource } from '../load/file-source.js';
 import { RULES } from '../rules/index.js';
 import { activeRules, severityFor, type ResolvedRuleset } from './ruleset.js';
@@ -20,6 +22,10 @@ export interface LintRequest {
   allowRemoteRefs?: readonly string[];
   maxFileBytes?: number;
   maxAliases?: number;
+  /** how deeply mappings and lists may nest (--max-depth) */
+  maxDepth?: number;
+  /** the run's time budget (--timeout), checked between files and rules */
+  deadline?: Deadline;
   /** read contents from here instead of the working tree (--since: a git revision) */
   source?: FileSource;
   /**
@@ -63,12 +69,13 @@ export async function lint(request: LintRequest): Promise<LintResult> {
     cwd: request.cwd, root: request.root, allowRemoteRefs: request.allowRemoteRefs ?? [],
   };
   if (request.maxFileBytes) workspaceOptions.maxFileBytes = request.maxFileBytes;
-  if (request.maxAliases) workspaceOptions.parse = { maxAliases: request.maxAliases };
+  workspaceOptions.parse = { ...DEFAULT_PARSE_LIMITS, ...(request.maxAliases ? { maxAliases: request.maxAliases } : {}), ...(request.maxDepth ? { maxDepth: request.maxDepth } : {}) };
   if (request.source) workspaceOptions.source = request.source;
+  if (request.deadline) workspaceOptions.deadline = request.deadline;
   const workspace = new Workspace(workspaceOptions);
 
   const documents = await time('load', async () => {
-    const inputs = await expandInputs(request.inputs, request.cwd);
+    const inputs = await expandInputs(request.inputs, request.cwd, request.root);
     const docs: SourceFile[] = [];
     for (const [index, input] of inputs.entries()) {
       request.onProgress?.(index, inputs.length, 'load');
@@ -94,6 +101,7 @@ export async function lint(request: LintRequest): Promise<LintResult> {
     request.onProgress?.(index, documents.length, 'lint');
     for (const rule of RULES) {
       if (rule.scope !== 'document' || !wanted(rule.id) || !rule.formats.includes(doc.kind!)) continue;
+      request.deadline?.check(`running rule ${rule.id} on ${workspace.display(doc.path)}`);
       const results = await time(`rule ${rule.id}`, () => runDocumentRule(rule, doc, workspace));
       for (const result of results) raw.push({ rule: rule.id, message: result.message, origin: result.at ?? workspace.originOf(doc, result.path ?? []) });
     }
@@ -103,9 +111,11 @@ export async function lint(request: LintRequest): Promise<LintResult> {
   const configs = documents.filter((doc) => doc.kind === 'gwctl-v1' || doc.kind === 'deck' || doc.kind === 'adc');
   if (configs.length > 0) {
     const { buildGatewayModel } = await import('../normalize/index.js');
+    request.deadline?.check('building the gateway model');
     model = await time('model', () => buildGatewayModel(configs, workspace));
     for (const rule of RULES) {
       if (rule.scope !== 'project' || !wanted(rule.id)) continue;
+      request.deadline?.check(`running rule ${rule.id} on the gateway config`);
       const results = await time(`rule ${rule.id}`, () => runProjectRule(rule, model!, workspace));
       for (const result of results) {
         if (!result.at) throw new GwctlError(`rule ${rule.id} returned a finding without a location; this is a gwctl bug.`);
@@ -118,10 +128,12 @@ export async function lint(request: LintRequest): Promise<LintResult> {
   if (spectralPart.extends.length > 0 || Object.keys(spectralPart.rules).length > 0) {
     const { runSpectral } = await import('./spectral.js');
     const openapi = documents.filter((doc) => isOpenApi(doc.kind) || doc.kind === 'gwctl-v1');
+    request.deadline?.check('running the Spectral rules');
     const results = await time('spectral-core', () => runSpectral(openapi, workspace, request.ruleset, request.onlyRules));
     raw.push(...results);
   }
 
+  request.deadline?.check('locating findings');
   const findings = await time('positions', () => toFindings(raw, request, workspace));
   return { findings, documents, workspace, model, timings };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { UsageError } from '../model/errors.js';
@@ -12,6 +12,8 @@ export interface FileSource {
   read(absolute: string): Buffer | undefined;
   /** size in bytes without reading, or undefined when absent */
   size(absolute: string): number | undefined;
+  /** the path with symbolic links resolved, where a source has links (the working tree) */
+  realpath?(absolute: string): string | undefined;
 }
 
 export const workingTree: FileSource = {
@@ -22,6 +24,13 @@ export const workingTree: FileSource = {
     try {
       const info = statSync(absolute);
       return info.isFile() ? info.size : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  realpath(absolute) {
+    try {
+      return realpathSync(absolute);
     } catch {
       return undefined;
     }

@@ -4,6 +4,9 @@ import { fromPointer } from '../model/document.js';
 import { LoadError } from '../model/errors.js';
 import { parseSource, type ParseLimits, DEFAULT_PARSE_LIMITS } from './parse.js';
 import { workingTree, type FileSource } from './file-source.js';
+import type { Deadline } from './deadline.js';
+import { firstInvalidUtf8 } from './utf8.js';
+import { isInside } from './files.js';
 
 export interface WorkspaceOptions {
   /** the folder paths are shown relative to */
@@ -17,9 +20,12 @@ export interface WorkspaceOptions {
   parse: ParseLimits;
   /** where contents come from: the working tree, or a git revision for --since */
   source: FileSource;
+  /** the run's time budget (--timeout), checked before each file and while YAML is parsed */
+  deadline?: Deadline;
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** 64 MB, in the unit of --max-file-size (1 MB = 10^6 bytes) so messages and flag agree */
+export const DEFAULT_MAX_FILE_BYTES = 64e6;
 
 /**
  * Every file of a run, parsed once, and the `$ref`s between them. The only place that reads
@@ -48,6 +54,7 @@ export class Workspace {
     const absolute = path.resolve(this.options.cwd, file);
     const known = this.files.get(absolute);
     if (known) return known;
+    this.options.deadline?.check(`reading ${this.display(absolute)}`);
     const source = await this.read(absolute);
     this.files.set(absolute, source);
     const refs = this.collectRefs(source);
@@ -62,12 +69,16 @@ export class Workspace {
     if (size === undefined) {
       throw new LoadError(shown, undefined, undefined, 'cannot be read (it does not exist or is not a regular file); check the path.');
     }
-    if (size > this.options.maxFileBytes) {
-      throw new LoadError(shown, undefined, undefined, `is ${(size / 1e6).toFixed(1)} MB, over the ${(this.options.maxFileBytes / 1e6).toFixed(0)} MB limit; raise it with --max-file-size if the file is really a spec.`);
-    }
+    if (size > this.options.maxFileBytes) throw this.tooLarge(shown, size);
     const bytes = this.options.source.read(absolute);
     if (!bytes) throw new LoadError(shown, undefined, undefined, 'cannot be read; check the path and its permissions.');
+    // It may have grown between the size check and the read.
+    if (bytes.length > this.options.maxFileBytes) throw this.tooLarge(shown, bytes.length);
     return this.parse(absolute, shown, bytes);
+  }
+
+  private tooLarge(shown: string, size: number): LoadError {
+    return new LoadError(shown, undefined, undefined, `is ${megabytes(size)}, over the ${megabytes(this.options.maxFileBytes)} limit; raise it with --max-file-size if the file is really a spec.`);
   }
 
   /** The project root: nothing outside it is read through a reference. */
@@ -76,9 +87,15 @@ export class Workspace {
   }
 
   isInsideRoot(absolute: string): boolean {
-    const root = this.options.root;
-    return absolute === root || absolute.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+    return isInside(this.options.root, absolute);
   }
+
+  /** The root with its own symbolic links resolved (/tmp may be a link), to compare real paths with. */
+  private get realRoot(): string {
+    return (this.realRootCache ??= this.options.source.realpath?.(this.options.root) ?? this.options.root);
+  }
+
+  private realRootCache: string | undefined;
 
   /** Whether a file exists in this workspace's file source (the work tree, or a git revision). */
   exists(file: string): boolean {
@@ -90,17 +107,13 @@ export class Workspace {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (error) {
-      throw new LoadError(shown, undefined, undefined, 'is not valid UTF-8 text (is it binary, or saved in another encoding?); save it as UTF-8.', { cause: error });
+      const at = firstInvalidUtf8(bytes);
+      const where = at ? ` (byte 0x${at.byte.toString(16).toUpperCase().padStart(2, '0')} at offset ${at.offset})` : '';
+      throw new LoadError(shown, at?.line, undefined, `is not valid UTF-8 text${where}: is it binary, or saved in another encoding such as Latin-1? Save it as UTF-8, or leave it out of the paths to lint.`, { cause: error });
     }
     if (text.includes('\u0000')) throw new LoadError(shown, undefined, undefined, 'contains NUL bytes, so it is binary, not YAML or JSON; leave it out of the paths to lint.');
-    try {
-      return parseSource(absolute, shown, text, this.options.parse);
-    } catch (error) {
-      if (error instanceof RangeError) {
-        throw new LoadError(shown, undefined, undefined, 'is nested too deeply to parse; flatten the structure.', { cause: error });
-      }
-      throw error;
-    }
+    this.options.deadline?.check(`parsing ${shown}`);
+    return parseSource(absolute, shown, text, { ...this.options.parse, deadline: this.options.deadline });
   }
 
   /** Every `$ref` string in a file (targets of internal `#/…` refs are followed lazily). */
@@ -151,19 +164,29 @@ export class Workspace {
         ? `remote $ref '${ref}' is allowed by --allow-remote-refs but gwctl does not fetch remote documents yet; vendor the file into the project and point the $ref at it.`
         : `remote $ref '${ref}' is refused: gwctl makes no network request while linting. Vendor the file into the project, or allow the host with --allow-remote-refs ${host || 'HOST'}.`);
     }
-    const relative = decodeURIComponent(location.replace(/^file:\/\//i, ''));
+    let relative: string;
+    try {
+      relative = decodeURIComponent(location.replace(/^file:\/\//i, ''));
+    } catch (error) {
+      throw this.refError(from, ref, `$ref '${ref}' is not a valid reference (a % must start an escape such as %20); write the file path as it is, or escape % as %25.`, error);
+    }
     const absolute = path.resolve(path.dirname(from.path), relative);
     if (!this.isInsideRoot(absolute)) {
       const root = this.options.root;
       throw this.refError(from, ref, `$ref '${ref}' leaves the project root ${this.display(root) || '.'} and was not read. Keep referenced files inside the project (the git root, else the current folder).`);
     }
+    // The path is inside, but a symbolic link on the way may lead out (specs/x.yaml -> /etc/passwd).
+    const real = this.options.source.realpath?.(absolute);
+    if (real !== undefined && !isInside(this.realRoot, real)) {
+      throw this.refError(from, ref, `$ref '${ref}' leads through a symbolic link to ${real}, outside the project root ${this.display(this.options.root) || '.'}, and was not read. Keep referenced files inside the project.`);
+    }
     return absolute;
   }
 
-  private refError(from: SourceFile, ref: string, problem: string): LoadError {
+  private refError(from: SourceFile, ref: string, problem: string, cause?: unknown): LoadError {
     const pointer = findRefPointer(from.data, ref);
     const range = pointer === undefined ? undefined : from.locate([pointer]).get(pointer);
-    return new LoadError(this.display(from.path), range?.line, range?.column, problem);
+    return new LoadError(this.display(from.path), range?.line, range?.column, problem, cause === undefined ? undefined : { cause });
   }
 
   /**
@@ -211,7 +234,7 @@ export class Workspace {
     const hash = ref.indexOf('#');
     const location = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? '' : ref.slice(hash + 1);
-    const file = location ? path.resolve(path.dirname(ownerFile), decodeURIComponent(location.replace(/^file:\/\//i, ''))) : ownerFile;
+    const file = location ? path.resolve(path.dirname(ownerFile), safeDecode(location.replace(/^file:\/\//i, ''))) : ownerFile;
     const source = this.files.get(file);
     if (!source) return undefined;
     const decoded = safeDecode(pointer);
@@ -248,6 +271,10 @@ export class Workspace {
     }
     return { file, pointer };
   }
+}
+
+function megabytes(bytes: number): string {
+  return bytes < 1e5 ? `${bytes} bytes` : `${Number((bytes / 1e6).toPrecision(3))} MB`;
 }
 
 function safeDecode(fragment: string): string {
