@@ -66,8 +66,9 @@ async function spectralFindings(documents: SourceFile[], workspace: Workspace, d
   const resolver = new refResolver.Resolver({
     resolvers: {
       file: { resolve: async (ref: { href(): string }) => readLoaded(workspace, ref.href()) },
-      http: { resolve: async (ref: { href(): string }) => { throw new Error(`remote $ref ${ref.href()} refused`); } },
-      https: { resolve: async (ref: { href(): string }) => { throw new Error(`remote $ref ${ref.href()} refused`); } },
+      // Remote documents were fetched (from allowed hosts only) by the workspace, or refused.
+      http: { resolve: async (ref: { href(): string }) => readLoaded(workspace, ref.href()) },
+      https: { resolve: async (ref: { href(): string }) => readLoaded(workspace, ref.href()) },
     },
   });
   const spectral = new Spectral({ resolver });
@@ -104,7 +105,7 @@ function parsedResult(doc: SourceFile): unknown {
 }
 
 function readLoaded(workspace: Workspace, file: string): string {
-  const source = workspace.files.get(path.resolve(file));
+  const source = workspace.files.get(/^https?:/i.test(file) ? file : path.resolve(file));
   if (!source) throw new Error(`$ref to ${file} is outside what gwctl loaded`);
   return source.text;
 }

@@ -7,6 +7,7 @@ import { workingTree, type FileSource } from './file-source.js';
 import type { Deadline } from './deadline.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { isInside } from './files.js';
+import { fetchRemote } from './remote.js';
 
 export interface WorkspaceOptions {
   /** the folder paths are shown relative to */
@@ -50,12 +51,12 @@ export class Workspace {
   }
 
   /** Loads a file and, transitively, every file its `$ref`s point to. */
-  async load(file: string): Promise<SourceFile> {
-    const absolute = path.resolve(this.options.cwd, file);
+  async load(file: string, fetched?: Buffer): Promise<SourceFile> {
+    const absolute = fetched ? file : path.resolve(this.options.cwd, file);
     const known = this.files.get(absolute);
     if (known) return known;
     this.options.deadline?.check(`reading ${this.display(absolute)}`);
-    const source = await this.read(absolute);
+    const source = fetched ? this.parse(absolute, absolute, fetched) : await this.read(absolute);
     this.files.set(absolute, source);
     const refs = this.collectRefs(source);
     this.refsByFile.set(absolute, refs);
@@ -99,6 +100,7 @@ export class Workspace {
 
   /** Whether a file exists in this workspace's file source (the work tree, or a git revision). */
   exists(file: string): boolean {
+    if (isRemote(file)) return true; // known only by fetching it
     return this.options.source.size(path.resolve(this.options.cwd, file)) !== undefined;
   }
 
@@ -148,21 +150,33 @@ export class Workspace {
       this.missingFiles.add(target);
       return;
     }
-    await this.load(target);
+    if (!isRemote(target)) {
+      await this.load(target);
+      return;
+    }
+    // A host the user allowed (refTargetFile checked it); a failure is reported at the $ref.
+    let bytes: Buffer;
+    try {
+      bytes = await fetchRemote(target, this.options.maxFileBytes);
+    } catch (error) {
+      throw this.refError(from, ref, `${(error as Error).message}`, error);
+    }
+    await this.load(target, bytes);
   }
 
   /** The absolute file a `$ref` points to, refusing what leaves the root or the machine. */
   private refTargetFile(from: SourceFile, ref: string): string | undefined {
     const [location] = ref.split('#');
     if (!location) return undefined;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^file:/i.test(location)) {
-      let host = '';
-      try { host = new URL(location).hostname; } catch { /* reported below */ }
-      const allowed = host !== '' && this.options.allowRemoteRefs.includes(host);
-      // Fetching is deliberately not implemented beyond the allow check: see README "Security model".
-      throw this.refError(from, ref, allowed
-        ? `remote $ref '${ref}' is allowed by --allow-remote-refs but gwctl does not fetch remote documents yet; vendor the file into the project and point the $ref at it.`
-        : `remote $ref '${ref}' is refused: gwctl makes no network request while linting. Vendor the file into the project, or allow the host with --allow-remote-refs ${host || 'HOST'}.`);
+    // A relative ref inside a fetched document is remote too, on that document's host.
+    const remote = isRemote(from.path) ? safeUrl(location, from.path) : hasScheme(location) && !/^file:/i.test(location) ? safeUrl(location) : undefined;
+    if (remote !== undefined || (hasScheme(location) && !/^file:/i.test(location))) {
+      const host = remote && /^https?:$/.test(remote.protocol) ? remote.hostname : '';
+      if (!remote || !host || !this.options.allowRemoteRefs.includes(host)) {
+        throw this.refError(from, ref, `remote $ref '${ref}' is refused: gwctl makes no network request while linting unless told to. Vendor the file into the project, or allow the host with --allow-remote-refs ${host || 'HOST'}.`);
+      }
+      remote.hash = '';
+      return remote.href;
     }
     let relative: string;
     try {
@@ -234,7 +248,10 @@ export class Workspace {
     const hash = ref.indexOf('#');
     const location = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? '' : ref.slice(hash + 1);
-    const file = location ? path.resolve(path.dirname(ownerFile), safeDecode(location.replace(/^file:\/\//i, ''))) : ownerFile;
+    const file = !location ? ownerFile
+      : isRemote(ownerFile) || (hasScheme(location) && !/^file:/i.test(location)) ? remoteKey(location, ownerFile)
+      : path.resolve(path.dirname(ownerFile), safeDecode(location.replace(/^file:\/\//i, '')));
+    if (file === undefined) return undefined;
     const source = this.files.get(file);
     if (!source) return undefined;
     const decoded = safeDecode(pointer);
@@ -277,6 +294,26 @@ function megabytes(bytes: number): string {
   return bytes < 1e5 ? `${bytes} bytes` : `${Number((bytes / 1e6).toPrecision(3))} MB`;
 }
 
+/** Remote documents are keyed by their URL (without the fragment). */
+function isRemote(file: string): boolean {
+  return /^https?:\/\//i.test(file);
+}
+
+function hasScheme(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(location);
+}
+
+function safeUrl(location: string, base?: string): URL | undefined {
+  try { return new URL(location, base); } catch { return undefined; }
+}
+
+function remoteKey(location: string, base: string): string | undefined {
+  const url = safeUrl(location, isRemote(base) ? base : undefined);
+  if (!url) return undefined;
+  url.hash = '';
+  return url.href;
+}
+
 function safeDecode(fragment: string): string {
   try { return decodeURIComponent(fragment); } catch { return fragment; }
 }
@@ -305,6 +342,7 @@ function findRefPointers(data: unknown, ref: string): string[] {
 }
 
 export function displayPath(cwd: string, file: string): string {
+  if (isRemote(file)) return file;
   const relative = path.relative(cwd, file);
   return (relative === '' ? '.' : relative).split(path.sep).join('/');
 }

@@ -1,11 +1,11 @@
 /** End-to-end: the real bin/gwctl.js, its output and exit code, for every lint flag. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { E2E, gwctl, json } from './run.js';
+import { E2E, gwctl, gwctlAsync, json } from './run.js';
 
 const ANSI = /\u001b\[/;
 const rel = (p: string) => path.relative(path.resolve(E2E, '..', '..'), p);
@@ -172,25 +172,41 @@ describe('gwctl lint: bad input', () => {
 });
 
 describe('gwctl lint: safe $refs', () => {
-  it('makes no connection for a remote $ref (a local listener sees nothing) and names the file and line', async () => {
-    let connections = 0;
-    const server = createServer((socket) => { connections++; socket.destroy(); });
+  it('makes no connection for a remote $ref unless its host is allowed, then fetches it and points findings into it', async () => {
+    const requests: string[] = [];
+    const server = createHttpServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (req.url === '/shared/paths.yaml') res.end('a:\n  get:\n    responses:\n      "200": { description: OK }\n');
+      else { res.statusCode = 404; res.end(); }
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'gwctl-remote-'));
       writeFileSync(path.join(dir, 'api.yaml'), [
-        'openapi: 3.0.3', 'info: { title: Remote, version: "1" }', 'paths:', '  /a:',
-        `    $ref: 'http://127.0.0.1:${port}/paths.yaml#/a'`, '',
+        'openapi: 3.0.3', 'info: { title: Remote, version: "1" }', 'servers: [{ url: "https://api.example.com" }]',
+        'security: [{ key: [] }]', 'paths:', '  /a:', `    $ref: 'http://127.0.0.1:${port}/shared/paths.yaml#/a'`,
+        'components: { securitySchemes: { key: { type: apiKey, in: header, name: X-Key } } }', '',
       ].join('\n'));
-      const refused = gwctl(['lint', 'api.yaml'], { cwd: dir });
+      const refused = await gwctlAsync(['lint', 'api.yaml'], { cwd: dir });
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/api\.yaml:5:\d+: remote \$ref .* is refused/);
+      expect(refused.stderr).toMatch(/api\.yaml:7:\d+: remote \$ref .* is refused/);
       expect(refused.stderr).toContain('--allow-remote-refs 127.0.0.1');
-      const allowed = gwctl(['lint', 'api.yaml', '--allow-remote-refs', '127.0.0.1'], { cwd: dir });
-      expect(allowed.code).toBe(2);
-      expect(allowed.stderr).toMatch(/does not fetch remote documents/);
-      expect(connections).toBe(0);
+      const otherHost = await gwctlAsync(['lint', 'api.yaml', '--allow-remote-refs', 'specs.example.com'], { cwd: dir });
+      expect(otherHost.code).toBe(2);
+      expect(requests).toEqual([]);
+
+      const allowed = await gwctlAsync(['lint', 'api.yaml', '--allow-remote-refs', '127.0.0.1', '-f', 'json'], { cwd: dir });
+      expect(requests).toEqual(['/shared/paths.yaml']);
+      expect(allowed.code).toBe(0); // a warning only: no 429 on the remote operation
+      expect(json(allowed).findings.map((f) => [f.rule, f.file, f.pointer, f.line])).toEqual([
+        ['oas-rate-limit-declared', `http://127.0.0.1:${port}/shared/paths.yaml`, '/a/get/responses', 3],
+      ]);
+
+      writeFileSync(path.join(dir, 'api.yaml'), readFileSync(path.join(dir, 'api.yaml'), 'utf8').replace('/shared/paths.yaml', '/shared/moved.yaml'));
+      const missing = await gwctlAsync(['lint', 'api.yaml', '--allow-remote-refs', '127.0.0.1'], { cwd: dir });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/^gwctl: api\.yaml:7:\d+: the remote \$ref target http:\/\/127\.0\.0\.1:\d+\/shared\/moved\.yaml answered HTTP 404/);
     } finally {
       server.close();
     }
