@@ -6,7 +6,7 @@ import { RULES } from '../src/rules/index.js';
 import { loadRuleset } from '../src/lint/ruleset.js';
 import { rulesMarkdown } from '../src/cli/rules.js';
 import { readFileSync } from 'node:fs';
-import { VERSION } from '../src/cli/version.js';
+import { VERSION } from '../src/version.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

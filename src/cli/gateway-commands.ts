@@ -22,7 +22,7 @@ import { hashFile, looksLikeSavedPlan, readSavedPlan, writeSavedPlan } from '../
 import { canonicalJson } from '../plan/canonical.js';
 import type { CliIo } from './main.js';
 import { chooseRuleset, choosePaths, runContext, type RunContext } from './context.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /**
  * plan / apply / drift: lint (errors stop plan and apply) → resolve the target → refuse what the

@@ -11,7 +11,7 @@ import { gitRevision } from '../load/file-source.js';
 import { Deadline } from '../load/deadline.js';
 import type { CliIo } from './main.js';
 import { chooseRuleset, choosePaths, runContext, type RunContext } from './context.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 import { terminalProgress } from './progress.js';
 
 export interface LintOptions {
@@ -31,6 +31,8 @@ export interface LintOptions {
   verbose?: boolean;
   color: boolean;
   engine?: 'gwctl' | 'spectral-core';
+  /** commander's --no-cache: false when given */
+  cache?: boolean;
 }
 
 export const DOCS_BASE = 'https://github.com/gwctl/gwctl/blob/main/docs/rules.md#';
@@ -46,7 +48,10 @@ export interface LintRun {
   stale?: ReportContext['staleBaseline'];
 }
 
-export async function runLint(paths: string[], options: Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'maxDepth' | 'timeout' | 'since' | 'verbose' | 'engine'>, io: CliIo): Promise<LintRun> {
+/** The options that decide what a lint run finds (shared by lint and baseline). */
+export type RunOptions = Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'maxDepth' | 'timeout' | 'since' | 'verbose' | 'engine' | 'cache'>;
+
+export async function runLint(paths: string[], options: RunOptions, io: CliIo): Promise<LintRun> {
   const deadline = new Deadline(options.timeout ?? Infinity);
   const disarm = deadline.armHardStop(io.stderr);
   try {
@@ -56,7 +61,7 @@ export async function runLint(paths: string[], options: Pick<LintOptions, 'rules
   }
 }
 
-async function runLintWithin(paths: string[], options: Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'maxDepth' | 'since' | 'verbose' | 'engine'>, io: CliIo, deadline: Deadline): Promise<LintRun> {
+async function runLintWithin(paths: string[], options: Omit<RunOptions, 'timeout'>, io: CliIo, deadline: Deadline): Promise<LintRun> {
   const context = runContext(io.cwd);
   const ruleset = chooseRuleset(context, options.ruleset);
   const request: LintRequest = {
@@ -70,6 +75,7 @@ async function runLintWithin(paths: string[], options: Pick<LintOptions, 'rulese
     maxDepth: options.maxDepth,
     deadline,
     engine: options.engine,
+    cache: options.cache !== false,
   };
   const progress = terminalProgress(io.stderr, Boolean(io.stderrIsTTY));
   const result = await lint({ ...request, onProgress: progress.update }).finally(progress.done);
@@ -126,9 +132,9 @@ export async function lintCommand(paths: string[], options: LintOptions, io: Cli
     tool: { name: 'gwctl', version: VERSION },
     rules: ruleMetas(run.ruleset),
     failSeverity: options.failSeverity,
-    summary: summarize(shown, run.result.documents.length),
-    source: (file) => run.result.workspace.files.get(path.resolve(io.cwd, file))?.text,
-    files: run.result.documents.map((doc) => displayPath(io.cwd, doc.path)),
+    summary: summarize(shown, run.result.documents.length + run.result.cachedDocuments.length),
+    source: (file) => run.result.workspace.textOf(path.resolve(io.cwd, file)),
+    files: [...run.result.documents.map((doc) => doc.path), ...run.result.cachedDocuments].map((file) => displayPath(io.cwd, file)).sort(),
     coverage: await coverageOf(run.result, io.cwd),
     staleBaseline: stale,
   };
@@ -173,7 +179,7 @@ function ruleMetas(ruleset: ResolvedRuleset): RuleMeta[] {
   return metas.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-export interface BaselineOptions extends Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'verbose'> {
+export interface BaselineOptions extends Pick<LintOptions, 'ruleset' | 'allowRemoteRefs' | 'maxFileSize' | 'maxAliases' | 'verbose' | 'cache'> {
   baseline?: string;
   force?: boolean;
 }

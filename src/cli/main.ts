@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { GwctlError } from '../model/errors.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /**
  * commander wiring only: flags → typed options → one use-case call → exit code. Each command's
@@ -33,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('-q, --quiet', 'only findings that fail the run, no summary when clean')
     .option('--verbose', 'stack traces on errors, timings per phase and rule')
     .option('--no-color', 'no colours, even on a terminal')
+    .option('--no-cache', 'lint every file afresh instead of reusing .gwctl/cache for unchanged specs')
     .addOption(new Option('--engine <engine>', "run the built-in rules through gwctl's runner or spectral-core (to compare)").choices(['gwctl', 'spectral-core']).default('gwctl').hideHelp())
     .action(async (paths: string[], options) => {
       const { lintCommand } = await import('./lint.js');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Finding, Severity } from '../model/finding.js';
+import path from 'node:path';
+import type { Finding, Range, Severity } from '../model/finding.js';
 import { compareFindings } from '../model/finding.js';
 import type { Origin, SourceFile } from '../model/document.js';
 import { GwctlError, LoadError } from '../model/errors.js';
@@ -10,9 +11,11 @@ import { isOpenApi } from '../load/detect.js';
 import { Workspace, displayPath, type WorkspaceOptions } from '../load/workspace.js';
 import { DEFAULT_PARSE_LIMITS } from '../load/parse.js';
 import type { Deadline } from '../load/deadline.js';
-import type { FileSource } from '../load/file-source.js';
+import { workingTree, type FileSource } from '../load/file-source.js';
 import { RULES } from '../rules/index.js';
 import { activeRules, severityFor, type ResolvedRuleset } from './ruleset.js';
+import { LintCache, cacheKey, type CachedResult } from './cache.js';
+import { VERSION } from '../version.js';
 
 export interface LintRequest {
   inputs: readonly string[];
@@ -37,12 +40,16 @@ export interface LintRequest {
   onProgress?: (done: number, total: number, phase: 'load' | 'lint') => void;
   /** run only these rules (the rule tester) */
   onlyRules?: readonly string[];
+  /** reuse the results of unchanged OpenAPI documents from `.gwctl/cache` (the CLI's default) */
+  cache?: boolean;
 }
 
 export interface LintResult {
   findings: Finding[];
   /** the documents that were linted (OpenAPI and gateway configs), not `$ref` fragments */
   documents: SourceFile[];
+  /** OpenAPI documents whose findings came from the cache, unparsed (absolute paths) */
+  cachedDocuments: string[];
   workspace: Workspace;
   model?: GatewayModel;
   /** milliseconds per phase and per rule, for --verbose */
@@ -56,6 +63,10 @@ interface RawFinding {
   origin: Origin;
   /** the severity a Spectral ruleset gives a rule gwctl's ruleset does not mention */
   defaultSeverity?: Severity;
+  /** the OpenAPI document whose rules produced it (none for gateway-model rules) */
+  document?: string;
+  /** known when it came from the cache; set by toFindings otherwise */
+  range?: Range;
 }
 
 export async function lint(request: LintRequest): Promise<LintResult> {
@@ -74,6 +85,11 @@ export async function lint(request: LintRequest): Promise<LintResult> {
   if (request.deadline) workspaceOptions.deadline = request.deadline;
   const workspace = new Workspace(workspaceOptions);
 
+  // Never for another revision (--since): the cache describes the working tree.
+  const cache = request.cache && !request.source ? LintCache.open(request.root, runKey(request), workingTree) : undefined;
+  const raw: RawFinding[] = [];
+  const cachedDocuments: string[] = [];
+
   const documents = await time('load', async () => {
     const inputs = await expandInputs(request.inputs, request.cwd, request.root);
     const docs: SourceFile[] = [];
@@ -81,6 +97,14 @@ export async function lint(request: LintRequest): Promise<LintResult> {
       request.onProgress?.(index, inputs.length, 'load');
       // At another revision a file may not exist yet: it then has no findings to compare with.
       if (request.source && !workspace.exists(input.path)) continue;
+      const hit = cache?.lookup(input.path);
+      if (hit) {
+        cachedDocuments.push(input.path);
+        for (const result of hit.results) {
+          raw.push({ ...result, origin: { file: path.join(request.root, result.file), pointer: result.pointer }, document: input.path });
+        }
+        continue;
+      }
       const source = await workspace.load(input.path);
       if (source.kind) docs.push(source);
       else if (input.explicit) throw unknownKind(workspace.display(input.path));
@@ -90,7 +114,6 @@ export async function lint(request: LintRequest): Promise<LintResult> {
 
   const active = activeRules(request.ruleset);
   const wanted = (id: string) => active.has(id) && (!request.onlyRules || request.onlyRules.includes(id));
-  const raw: RawFinding[] = [];
 
   if (request.engine === 'spectral-core') {
     const { runBuiltinsThroughSpectral } = await import('./spectral.js');
@@ -103,7 +126,7 @@ export async function lint(request: LintRequest): Promise<LintResult> {
       if (rule.scope !== 'document' || !wanted(rule.id) || !rule.formats.includes(doc.kind!)) continue;
       request.deadline?.check(`running rule ${rule.id} on ${workspace.display(doc.path)}`);
       const results = await time(`rule ${rule.id}`, () => runDocumentRule(rule, doc, workspace));
-      for (const result of results) raw.push({ rule: rule.id, message: result.message, origin: result.at ?? workspace.originOf(doc, result.path ?? []) });
+      for (const result of results) raw.push({ rule: rule.id, message: result.message, origin: result.at ?? workspace.originOf(doc, result.path ?? []), document: doc.path });
     }
   }
 
@@ -135,7 +158,8 @@ export async function lint(request: LintRequest): Promise<LintResult> {
 
   request.deadline?.check('locating findings');
   const findings = await time('positions', () => toFindings(raw, request, workspace));
-  return { findings, documents, workspace, model, timings };
+  if (cache) await time('cache', () => storeInCache(cache, documents, raw, workspace));
+  return { findings, documents, cachedDocuments, workspace, model, timings };
 }
 
 function runDocumentRule(rule: DocumentRule, doc: SourceFile, workspace: Workspace): RuleResult[] {
@@ -166,7 +190,8 @@ function toFindings(raw: RawFinding[], request: LintRequest, workspace: Workspac
   const seen = new Set<string>();
   for (const [file, items] of byFile) {
     const source = workspace.files.get(file);
-    const ranges = source?.locate([...new Set(items.map((item) => item.origin.pointer))]);
+    const unlocated = items.filter((item) => !item.range).map((item) => item.origin.pointer);
+    const ranges = unlocated.length > 0 ? source?.locate([...new Set(unlocated)]) : undefined;
     const shown = displayPath(request.cwd, file);
     for (const item of items) {
       const severity = severityFor(request.ruleset, item.rule, file, item.defaultSeverity);
@@ -174,7 +199,8 @@ function toFindings(raw: RawFinding[], request: LintRequest, workspace: Workspac
       const key = `${item.rule}\0${file}\0${item.origin.pointer}\0${item.message}`;
       if (seen.has(key)) continue; // the same node reached twice (a shared $ref target)
       seen.add(key);
-      const range = ranges?.get(item.origin.pointer) ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+      const range = item.range ?? ranges?.get(item.origin.pointer) ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+      item.range = range;
       findings.push({
         rule: item.rule,
         severity: severity as Severity,
@@ -190,6 +216,40 @@ function toFindings(raw: RawFinding[], request: LintRequest, workspace: Workspac
   findings.sort(compareFindings);
   assignFingerprints(findings);
   return findings;
+}
+
+/**
+ * Stores what each freshly linted OpenAPI document produced. Documents that reach a remote or a
+ * missing file are not cached: nothing local could tell when they change.
+ */
+function storeInCache(cache: LintCache, documents: SourceFile[], raw: RawFinding[], workspace: Workspace): void {
+  const byDocument = new Map<string, CachedResult[]>();
+  for (const item of raw) {
+    if (!item.document || !item.range) continue;
+    const list = byDocument.get(item.document) ?? [];
+    list.push({ rule: item.rule, message: item.message, file: cache.relative(item.origin.file), pointer: item.origin.pointer, range: item.range, ...(item.defaultSeverity ? { defaultSeverity: item.defaultSeverity } : {}) });
+    byDocument.set(item.document, list);
+  }
+  for (const doc of documents) {
+    if (!isOpenApi(doc.kind) || workspace.unresolvedRefs(doc.path).length > 0) continue;
+    const deps = workspace.reachableFiles(doc.path);
+    if (deps.some((dep) => /^https?:/i.test(dep))) continue;
+    cache.store(doc.path, doc.kind, deps, byDocument.get(doc.path) ?? []);
+  }
+  cache.save();
+}
+
+/** Everything besides the files that decides what the document rules report. */
+function runKey(request: LintRequest): string {
+  const ruleset = request.ruleset;
+  return cacheKey([
+    VERSION, request.root, request.engine ?? 'gwctl', request.onlyRules ?? null, request.allowRemoteRefs ?? [],
+    request.maxFileBytes ?? null, request.maxAliases ?? null, request.maxDepth ?? null,
+    [...ruleset.severities], ruleset.overrides.map((o) => [o.files, [...o.severities]]),
+    ruleset.spectral.extends, ruleset.spectral.rules, ruleset.spectral.aliases,
+    // A custom function's code decides its findings: its content is part of the key.
+    Object.entries(ruleset.spectral.functions).map(([name, file]) => [name, workingTree.read(file)?.toString('base64') ?? null]),
+  ]);
 }
 
 /**

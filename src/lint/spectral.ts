@@ -23,6 +23,8 @@ export interface SpectralFinding {
   message: string;
   origin: Origin;
   defaultSeverity: Severity;
+  /** the document being linted when it was found (for the cache) */
+  document: string;
 }
 
 const { Spectral } = spectralCore;
@@ -85,6 +87,7 @@ async function spectralFindings(documents: SourceFile[], workspace: Workspace, d
         message: result.message,
         origin: { file: result.source ? path.resolve(result.source) : doc.path, pointer: toPointer(result.path) },
         defaultSeverity: SEVERITIES[result.severity] ?? 'warn',
+        document: doc.path,
       });
     }
   }

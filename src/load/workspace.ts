@@ -7,7 +7,6 @@ import { workingTree, type FileSource } from './file-source.js';
 import type { Deadline } from './deadline.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { isInside } from './files.js';
-import { fetchRemote } from './remote.js';
 
 export interface WorkspaceOptions {
   /** the folder paths are shown relative to */
@@ -155,6 +154,8 @@ export class Workspace {
       return;
     }
     // A host the user allowed (refTargetFile checked it); a failure is reported at the $ref.
+    // undici is loaded only when a remote ref is allowed: every other run stays off the network code.
+    const { fetchRemote } = await import('./remote.js');
     let bytes: Buffer;
     try {
       bytes = await fetchRemote(target, this.options.maxFileBytes);
@@ -226,6 +227,27 @@ export class Workspace {
       }
     }
     return out;
+  }
+
+  /** `entry` and every file it reaches through `$ref`s (what its findings depend on). */
+  reachableFiles(entry: string): string[] {
+    const visited = new Set<string>();
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (visited.has(file)) continue;
+      visited.add(file);
+      for (const ref of new Set(this.refsByFile.get(file) ?? [])) {
+        const target = ref.startsWith('#') ? undefined : this.resolve(file, ref);
+        if (target && !visited.has(target.file)) queue.push(target.file);
+      }
+    }
+    return [...visited];
+  }
+
+  /** The text of a file of this run, parsed or not (reports show excerpts of cached documents too). */
+  textOf(file: string): string | undefined {
+    return this.files.get(file)?.text ?? this.options.source.read(file)?.toString('utf8');
   }
 
   /** Follows a `{$ref}` node (and chains of them) to its target; any other node is returned as is. */

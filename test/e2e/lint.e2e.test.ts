@@ -1,6 +1,6 @@
 /** End-to-end: the real bin/gwctl.js, its output and exit code, for every lint flag. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,7 +111,7 @@ describe('gwctl lint: flags and exit codes', () => {
   });
 
   it('--verbose prints timings per phase and rule', () => {
-    const run = gwctl(['lint', 'fixtures/e2e/seeded/swagger2.yaml', '--verbose']);
+    const run = gwctl(['lint', 'fixtures/e2e/seeded/swagger2.yaml', '--verbose', '--no-cache']);
     expect(run.stderr).toMatch(/timing rule oas-auth-required: [\d.]+ ms/);
     expect(run.stderr).toMatch(/timing load: /);
   });
@@ -270,3 +270,32 @@ describe('gwctl rules', () => {
     expect(unknown.stderr).toMatch(/did you mean oas-tls-only/);
   });
 });
+
+describe('gwctl lint: the cache', () => {
+  it('reuses results of unchanged specs, notices a change in a $ref target, and can be turned off', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gwctl-cache-'));
+    cpSync(path.join(E2E, 'refs'), dir, { recursive: true });
+    const first = gwctl(['lint', 'main.yaml', '-f', 'json', '--verbose'], { cwd: dir });
+    expect(first.stderr).toMatch(/timing rule oas-no-credentials-in-url/);
+    expect(existsSync(path.join(dir, '.gwctl', 'cache', 'lint-v1.json'))).toBe(true);
+
+    const second = gwctl(['lint', 'main.yaml', '-f', 'json', '--verbose'], { cwd: dir });
+    expect(second.stderr).not.toMatch(/timing rule /); // nothing was linted again
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.code).toBe(first.code);
+
+    // The finding lives in a file main.yaml reaches through $ref: fixing it there must show.
+    writeFileSync(path.join(dir, 'schemes.yaml'), 'QueryKey:\n  type: apiKey\n  in: header\n  name: key\n');
+    const fixed = gwctl(['lint', 'main.yaml', '-f', 'json'], { cwd: dir });
+    expect(json(fixed).findings.map((f) => f.rule)).toEqual(['oas-rate-limit-declared']);
+
+    // Another ruleset is another cache key.
+    const strict = gwctl(['lint', 'main.yaml', '-f', 'json', '-r', 'gwctl:strict'], { cwd: dir });
+    expect(json(strict).findings.find((f) => f.rule === 'oas-rate-limit-declared')?.severity).toBe('error');
+
+    const uncached = gwctl(['lint', 'main.yaml', '-f', 'json', '--verbose', '--no-cache'], { cwd: dir });
+    expect(uncached.stderr).toMatch(/timing rule oas-rate-limit-declared/);
+    expect(uncached.stdout).toBe(fixed.stdout);
+  });
+});
+
