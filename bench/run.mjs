@@ -103,7 +103,7 @@ function listDir(dir) {
   return readdirSync(dir).filter((f) => /\.(json|ya?ml)$/.test(f)).map((f) => path.join(dir, f)).sort();
 }
 
-function main() {
+async function main() {
   ensureCorpus();
   ensurePeers();
   ensureBuilt();
@@ -139,6 +139,7 @@ function main() {
   ].filter((c) => (!only || only.includes(c.id)) && !(quick && c.skipQuick));
 
   const results = [];
+  if ((!only || only.includes('apply-1000')) && !quick) results.push(...await applyCase());
   for (const c of cases) {
     log(`case ${c.id}: ${c.label}`);
     if (c.warm) for (const t of c.tools) measure(t.cmd, t.argv, t.cwd);
@@ -189,4 +190,66 @@ function render(results) {
   return lines.join('\n');
 }
 
-main();
+/**
+ * plan + apply of a 1,000-route config to a real Caddy (admin on loopback), against Caddy's own
+ * `POST /load` of the same rendered config. Each round starts from an empty gateway.
+ */
+async function applyCase() {
+  const { spawn } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const freePort = () => new Promise((resolve) => { const srv = createServer(); srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); }); });
+  const [admin, listen] = [await freePort(), await freePort()];
+  const dir = path.join(CACHE, 'work', 'apply');
+  mkdirSync(path.join(dir, 'xdg'), { recursive: true });
+  const base = { admin: { listen: `127.0.0.1:${admin}`, config: { persist: false } }, apps: { http: { servers: {} } } };
+  writeFileSync(path.join(dir, 'caddy.json'), JSON.stringify(base));
+  execFileSync(process.execPath, [path.join(ROOT, 'fixtures', 'live', 'generate-large.mjs'), path.join(dir, 'gateway.yaml'), 'http://127.0.0.1:9', '10', '100', '50']);
+  const env = { ...process.env, XDG_DATA_HOME: path.join(dir, 'xdg'), XDG_CONFIG_HOME: path.join(dir, 'xdg'), HOME: path.join(dir, 'xdg') };
+  for (let c = 0; c < 50; c++) env[`BENCH_KEY_${c}`] = `bench-key-${c}-${'x'.repeat(16)}`;
+  const caddy = spawn('caddy', ['run', '--config', path.join(dir, 'caddy.json')], { env, stdio: 'ignore' });
+  const adminUrl = `http://127.0.0.1:${admin}`;
+  try {
+    for (let i = 0; i < 50; i++) {
+      try { if ((await fetch(`${adminUrl}/config/`)).ok) break; } catch { /* starting */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Caddy may close the admin connection while it swaps configs: the load has happened then.
+    const load = async (body) => {
+      try {
+        await fetch(`${adminUrl}/load`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body });
+      } catch (error) {
+        if (!/other side closed|ECONNRESET/.test(String(error?.cause?.message ?? error))) throw error;
+      }
+    };
+    // A kept-alive admin connection may have been closed while spawnSync blocked: retry once.
+    const getConfig = async () => {
+      try { return await (await fetch(`${adminUrl}/config/`)).text(); } catch { return (await fetch(`${adminUrl}/config/`)).text(); }
+    };
+    const target = `caddy+${adminUrl}?listen=127.0.0.1:${listen}&tls=off`;
+    const gwctlSamples = [];
+    const loadSamples = [];
+    let rendered;
+    for (let i = 0; i < runs; i++) {
+      await load(JSON.stringify(base));
+      const started = performance.now();
+      const result = spawnSync(process.execPath, [gwctlBin, 'apply', 'gateway.yaml', '--target', target, '--allow-unenforced', 'rate-limit,tls', '--yes'], { cwd: dir, env, encoding: 'utf8' });
+      gwctlSamples.push((performance.now() - started) / 1000);
+      if (result.status !== 0) log(`  gwctl apply failed (exit ${result.status}): ${result.stderr.slice(-400)}`);
+      rendered = await getConfig();
+      await load(JSON.stringify(base));
+      const loadStart = performance.now();
+      await load(rendered);
+      loadSamples.push((performance.now() - loadStart) / 1000);
+      log(`  gwctl plan+apply: ${gwctlSamples.at(-1).toFixed(2)} s; caddy /load: ${loadSamples.at(-1).toFixed(2)} s`);
+    }
+    const mb = Buffer.byteLength(rendered ?? '') / 1e6;
+    return [{ id: 'apply-1000', label: 'plan + apply of a 1,000-route config to Caddy (whole gwctl process vs Caddy\'s own POST /load)', mb: 0, tools: {
+      gwctl: { wall: median(gwctlSamples), rss: NaN, runs: gwctlSamples.length },
+      [`caddy /load (${mb.toFixed(1)} MB config)`]: { wall: median(loadSamples), rss: NaN, runs: loadSamples.length },
+    } }];
+  } finally {
+    caddy.kill();
+  }
+}
+
+main().catch((error) => { console.error(error); process.exitCode = 1; });

@@ -49,3 +49,25 @@ describe('rule registry', () => {
     expect(VERSION).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 });
+
+describe('the ahead-of-time compiled gwctl/v1 validator', () => {
+  it('reports exactly what the schema compiled at run time reports', async () => {
+    const { createRequire } = await import('node:module');
+    const { parse } = await import('yaml');
+    const require = createRequire(import.meta.url);
+    const compiled = require('../dist/schemas/gwctl-v1.validate.cjs');
+    const aot = compiled.default ?? compiled;
+    const { Ajv2020 } = require('ajv/dist/2020.js');
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'gwctl-v1.schema.json'), 'utf8'));
+    const runtime = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
+    const docs = ['fixtures/hostile/wrong-types.gwctl.yaml', 'fixtures/rules/config-schema/invalid/gateway.yaml', 'examples/gateway/edge.yaml']
+      .filter((file) => existsSync(path.join(ROOT, file)))
+      .map((file) => parse(readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(docs.length).toBeGreaterThan(1);
+    for (const doc of docs) {
+      aot(doc);
+      runtime(doc);
+      expect(aot.errors ?? null).toEqual(runtime.errors ?? null);
+    }
+  });
+});

@@ -74,13 +74,19 @@ export class SecretResolver {
 
   /** The text with every known secret value replaced by `(secret)`. */
   redact(text: string): string {
-    let out = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const value of [...this.known].sort((a, b) => b.length - a.length)) {
-      if (out.includes(value)) out = out.split(value).join(SECRET_MASK);
+    if (this.known.size === 0) return text;
+    if (!this.pattern || this.patternSize !== this.known.size) {
+      // One pass over the text for all secrets (plans of large configs are megabytes long);
+      // longest first, so a secret that contains another is replaced whole.
+      const alternatives = [...this.known].sort((a, b) => b.length - a.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      this.pattern = new RegExp(alternatives.join('|'), 'g');
+      this.patternSize = this.known.size;
     }
-    return out;
+    return text.replace(this.pattern, SECRET_MASK);
   }
+
+  private pattern: RegExp | undefined;
+  private patternSize = 0;
 
   private readSecretFile(written: string, file: string, reference: string, where: string): string {
     const absolute = path.resolve(path.dirname(file), written);

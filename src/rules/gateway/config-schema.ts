@@ -11,9 +11,19 @@ const SCHEMA_URL = new URL('../../../schemas/gwctl-v1.schema.json', import.meta.
 
 let validator: ValidateFunction | undefined;
 
-/** The compiled gwctl/v1 schema, compiled once per process on first use. */
+/**
+ * The gwctl/v1 schema's validator: the one the build compiled ahead of time (dist/schemas/, by
+ * scripts/compile-schema.mjs) when there is one, else compiled once per process on first use.
+ */
 export function gwctlV1Validator(): ValidateFunction {
   if (!validator) {
+    try {
+      const compiled = createRequire(import.meta.url)('../../schemas/gwctl-v1.validate.cjs') as { default?: ValidateFunction } & ValidateFunction;
+      validator = compiled.default ?? compiled;
+      return validator;
+    } catch {
+      // Running from src/ (tests) or a build without the compiled schema: compile it now.
+    }
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
     // strictRequired is off because `then: {required: [url]}` names properties declared outside
     // the branch, which is how conditional requirements are written.
