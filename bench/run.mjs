@@ -115,8 +115,9 @@ async function main() {
   const small = listDir(path.join(CORPUS, 'small'));
   const xl = listDir(path.join(CORPUS, 'xl'));
 
-  const gwctl = (files, extra = []) => ({ tool: 'gwctl', cmd: process.execPath, argv: [gwctlBin, 'lint', ...files, '-f', 'json', '--fail-severity', 'none', ...extra], cwd: dirs.gwctl });
-  const gwctlCached = (files) => ({ tool: 'gwctl (cache)', cmd: process.execPath, argv: [gwctlBin, 'lint', ...files, '-f', 'json', '--fail-severity', 'none', '--cache'], cwd: dirs['gwctl-cached'] });
+  // Every gwctl run but the cache case lints from scratch (--no-cache): the peers have no cache.
+  const gwctl = (files, extra = []) => ({ tool: 'gwctl', cmd: process.execPath, argv: [gwctlBin, 'lint', ...files, '-f', 'json', '--fail-severity', 'none', '--no-cache', ...extra], cwd: dirs.gwctl });
+  const gwctlCached = (files) => ({ tool: 'gwctl (cache)', cmd: process.execPath, argv: [gwctlBin, 'lint', ...files, '-f', 'json', '--fail-severity', 'none'], cwd: dirs['gwctl-cached'] });
   const redocly = (files) => ({ tool: 'redocly', cmd: redoclyBin(), argv: ['lint', ...files, '--format=json', '--max-problems', '1000000'], cwd: dirs.redocly });
   const spectral = (files, ruleset) => ({ tool: `spectral (${ruleset})`, cmd: spectralBin(), argv: ['lint', ...files, '-f', 'json', '--quiet'], cwd: dirs[`spectral-${ruleset}`] });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument, LineCounter } from 'yaml';
+import { yaml } from '../load/yaml-lazy.js';
 import { LoadError } from '../model/errors.js';
 import { findUpward } from '../load/root.js';
 
@@ -38,8 +38,8 @@ export function readProjectConfig(file: string, cwd: string): ProjectConfig {
   } catch (error) {
     throw new LoadError(shown, undefined, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code}).`, { cause: error });
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors[0]) {
     const pos = lineCounter.linePos(doc.errors[0].pos[0]);
     throw new LoadError(shown, pos.line, pos.col, `${doc.errors[0].message.split('\n')[0]}; fix the project config's YAML syntax.`);

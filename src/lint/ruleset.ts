@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type picomatchType from 'picomatch';
+import { yaml } from '../load/yaml-lazy.js';
 import type { Severity, SeverityOrOff } from '../model/finding.js';
 import { RulesetError } from '../model/errors.js';
 
@@ -109,6 +110,8 @@ function applyData(out: ResolvedRuleset, raw: RawRuleset, file: string, chain: s
     if (!Array.isArray(override.files)) throw new RulesetError(`${file}: every entry of \`overrides\` needs \`files\`, a list of globs.`);
     // Globs are relative to the ruleset's folder, as in Spectral.
     const globs = override.files.map((glob) => path.resolve(dir, glob).split(path.sep).join('/'));
+    // picomatch is needed only by rulesets with overrides: loaded then, not on every run.
+    const picomatch = createRequire(import.meta.url)('picomatch') as typeof picomatchType;
     const matchers = globs.map((glob) => picomatch(glob, { dot: true }));
     const severities = new Map<string, SeverityOrOff>();
     for (const [id, value] of Object.entries(override.rules ?? {})) severities.set(id, toSeverity(value, id, file));
@@ -143,7 +146,7 @@ function readRuleset(file: string, ref: string): RawRuleset {
   }
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = builtinJson(file) ?? yaml().parse(text);
   } catch (error) {
     const pos = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     throw new RulesetError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: the ruleset is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax.`, { cause: error });
@@ -151,6 +154,19 @@ function readRuleset(file: string, ref: string): RawRuleset {
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new RulesetError(`${file}: a ruleset must be a mapping with \`extends\`, \`rules\` and \`overrides\`.`);
   return data as RawRuleset;
+}
+
+/**
+ * The built-in rulesets as JSON, written by the build next to dist/ (scripts/build-assets.mjs),
+ * so the default run does not load a YAML parser for its own three small presets.
+ */
+function builtinJson(file: string): unknown {
+  if (path.dirname(file) !== RULESETS_DIR) return undefined;
+  try {
+    return JSON.parse(readFileSync(path.join(here, '..', 'rulesets', `${path.basename(file, '.yaml')}.json`), 'utf8'));
+  } catch {
+    return undefined; // running from src/ (tests): parse the YAML
+  }
 }
 
 function toSeverity(value: unknown, id: string, file: string): SeverityOrOff {

@@ -1,7 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { LoadError } from '../model/errors.js';
 
 export interface InputFile {
@@ -34,6 +33,8 @@ export async function expandInputs(inputs: readonly string[], cwd: string, root?
       found.set(absolute, { path: absolute, explicit: true });
       continue;
     }
+    // fast-glob is loaded only for folders and globs: a run on named files never pays for it.
+    const { default: fg } = await import('fast-glob');
     const pattern = kind === 'dir' ? `${fg.convertPathToPattern(absolute)}/**/*.${SPEC_EXTENSIONS}` : input;
     if (kind === 'missing' && !fg.isDynamicPattern(input)) {
       throw new LoadError(input, undefined, undefined, 'does not exist; check the path (it is relative to the current folder).');

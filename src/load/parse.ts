@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
-import { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isSeq, isPair, isScalar, type CST, type Document, type Node as YamlNode } from 'yaml';
+import type { CST, Document, LineCounter, Node as YamlNode } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import type { Range } from '../model/finding.js';
 import { fromPointer, toPointer, type DocumentKind, type SourceFile } from '../model/document.js';
 import { LoadError } from '../model/errors.js';
@@ -110,7 +111,7 @@ function jsonSource(path: string, displayPath: string, text: string, data: unkno
 
 function yamlSource(path: string, displayPath: string, text: string, limits: ParseLimits): SourceFile {
   checkYamlTokens(text, displayPath, limits);
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const doc = composeYaml(text, displayPath, lineCounter, limits);
   limits.deadline?.check();
   const problem = doc.errors[0];
@@ -159,8 +160,8 @@ function composeYaml(text: string, displayPath: string, lineCounter: LineCounter
     lineCounter.addNewLine(offset);
     if (deadline && (++lines & 0x3fff) === 0) deadline.check();
   };
-  const parser = new Parser(onNewLine);
-  const composer = new Composer({ uniqueKeys: false, prettyErrors: false, strict: true, merge: true, logLevel: 'error' });
+  const parser = new (yaml().Parser)(onNewLine);
+  const composer = new (yaml().Composer)({ uniqueKeys: false, prettyErrors: false, strict: true, merge: true, logLevel: 'error' });
   function* checked(tokens: Iterable<CST.Token>): Generator<CST.Token> {
     for (const token of tokens) {
       const offset = cstTooDeep(token, limits.maxDepth);
@@ -216,7 +217,7 @@ function checkYamlTokens(text: string, displayPath: string, limits: ParseLimits)
   const budget = limits.maxYamlTokens ?? defaultYamlTokenBudget();
   if (text.length * 2 <= budget) return;
   let tokens = 0;
-  for (const _ of new Lexer().lex(text)) {
+  for (const _ of new (yaml().Lexer)().lex(text)) {
     if (++tokens > budget) {
       throw new LoadError(displayPath, undefined, undefined, `is too big to parse as YAML in the memory node has (more than ${budget.toLocaleString('en-US')} YAML tokens, the most that fit in node's ${heapGigabytes()} GB heap at ~800 bytes each). Convert it to JSON, which needs a fraction of the memory, or give node more with NODE_OPTIONS=--max-old-space-size=<MB>.`);
     }
@@ -243,11 +244,11 @@ function findDuplicateYamlKey(doc: Document.Parsed): { key: string; offset: numb
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
-        if (isScalar(key) && key.value !== '<<' && typeof key.value !== 'symbol') {
+        if (yaml().isScalar(key) && key.value !== '<<' && typeof key.value !== 'symbol') {
           const name = key.value === null ? '' : String(key.value);
           if (seen.has(name)) return { key: name, offset: key.range?.[0] ?? 0 };
           seen.add(name);
@@ -256,7 +257,7 @@ function findDuplicateYamlKey(doc: Document.Parsed): { key: string; offset: numb
         }
         stack.push(pair.value);
       }
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       for (const item of node.items) stack.push(item);
     }
   }
@@ -282,14 +283,14 @@ function locateYaml(doc: Document, lineCounter: LineCounter, pointers: readonly 
     for (const seg of fromPointer(pointer)) {
       node = resolveAlias(node, doc);
       let next: { node: unknown; span?: [number, number] } | undefined;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (yaml().isMap(node)) {
+        const pair = node.items.find((p) => yaml().isPair(p) && String(yaml().isScalar(p.key) ? p.key.value : p.key) === seg);
         if (pair) {
           const keyRange = rangeOf(pair.key);
           const valueRange = rangeOf(pair.value);
           next = { node: pair.value, span: keyRange ? [keyRange[0], valueRange?.[1] ?? keyRange[1]] : valueRange };
         }
-      } else if (isSeq(node) && /^\d+$/.test(seg)) {
+      } else if (yaml().isSeq(node) && /^\d+$/.test(seg)) {
         const item = node.items[Number(seg)];
         if (item !== undefined) next = { node: item, span: rangeOf(item) };
       }
@@ -303,7 +304,7 @@ function locateYaml(doc: Document, lineCounter: LineCounter, pointers: readonly 
 }
 
 function resolveAlias(node: unknown, doc: Document): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
+  return yaml().isAlias(node) ? node.resolve(doc) : node;
 }
 
 function rangeOf(node: unknown): [number, number] | undefined {

@@ -205,44 +205,43 @@ export class Workspace {
   }
 
   /**
-   * The `$ref`s that point at nothing, in `entry` and every file it reaches, each with the place
-   * it is written. Refs that leave the root or the machine never get here: loading refused them.
+   * Every `$ref` of `entry` and of every file it reaches, with what it resolves to (undefined:
+   * nothing). Each file is visited once, so circular references end.
    */
-  unresolvedRefs(entry: string): Array<{ ref: string; at: Origin }> {
-    const out: Array<{ ref: string; at: Origin }> = [];
+  private *refsReachableFrom(entry: string): Generator<{ file: string; ref: string; target: (Origin & { node: unknown }) | undefined }> {
     const visited = new Set<string>();
     const queue = [entry];
     while (queue.length > 0) {
       const file = queue.pop()!;
       if (visited.has(file)) continue;
       visited.add(file);
-      const source = this.files.get(file);
       for (const ref of new Set(this.refsByFile.get(file) ?? [])) {
         const target = this.resolve(file, ref);
-        if (target) {
-          if (target.file !== file) queue.push(target.file);
-          continue;
-        }
-        for (const pointer of source ? findRefPointers(source.data, ref) : []) out.push({ ref, at: { file, pointer } });
+        if (target && target.file !== file) queue.push(target.file);
+        yield { file, ref, target };
       }
+    }
+  }
+
+  /**
+   * The `$ref`s that point at nothing, in `entry` and every file it reaches, each with the place
+   * it is written. Refs that leave the root or the machine never get here: loading refused them.
+   */
+  unresolvedRefs(entry: string): Array<{ ref: string; at: Origin }> {
+    const out: Array<{ ref: string; at: Origin }> = [];
+    for (const { file, ref, target } of this.refsReachableFrom(entry)) {
+      if (target) continue;
+      const source = this.files.get(file);
+      for (const pointer of source ? findRefPointers(source.data, ref) : []) out.push({ ref, at: { file, pointer } });
     }
     return out;
   }
 
   /** `entry` and every file it reaches through `$ref`s (what its findings depend on). */
   reachableFiles(entry: string): string[] {
-    const visited = new Set<string>();
-    const queue = [entry];
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      if (visited.has(file)) continue;
-      visited.add(file);
-      for (const ref of new Set(this.refsByFile.get(file) ?? [])) {
-        const target = ref.startsWith('#') ? undefined : this.resolve(file, ref);
-        if (target && !visited.has(target.file)) queue.push(target.file);
-      }
-    }
-    return [...visited];
+    const files = new Set([entry]);
+    for (const { target } of this.refsReachableFrom(entry)) if (target) files.add(target.file);
+    return [...files];
   }
 
   /** The text of a file of this run, parsed or not (reports show excerpts of cached documents too). */

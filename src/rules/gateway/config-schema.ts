@@ -13,7 +13,7 @@ let validator: ValidateFunction | undefined;
 
 /**
  * The gwctl/v1 schema's validator: the one the build compiled ahead of time (dist/schemas/, by
- * scripts/compile-schema.mjs) when there is one, else compiled once per process on first use.
+ * scripts/build-assets.mjs) when there is one, else compiled once per process on first use.
  */
 export function gwctlV1Validator(): ValidateFunction {
   if (!validator) {
