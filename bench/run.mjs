@@ -159,6 +159,7 @@ async function main() {
     results.push(row);
   }
   writeFileSync(out, render(results));
+  writeFileSync(out.replace(/\.md$/, '.json'), `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 
@@ -187,8 +188,35 @@ function render(results) {
       lines.push(`| ${row.label} | ${row.mb ? fmt(row.mb, 2) : ''} | ${tool} | ${fmt(m.wall)} | ${fmt(m.rss, 0)} | ${ratio} | ${rate} |`);
     }
   }
-  lines.push('');
+  lines.push('', ...targetLines(results), '');
   return lines.join('\n');
+}
+
+/** The performance targets gwctl holds itself to, checked against this run's medians. */
+function targetLines(results) {
+  const get = (id, tool) => results.find((r) => r.id === id)?.tools[tool];
+  const rows = [];
+  const check = (label, value, limit, unit) => {
+    if (value === undefined || !Number.isFinite(value)) return rows.push(`| ${label} | not measured | ${limit}${unit} | — |`);
+    rows.push(`| ${label} | ${fmt(value)}${unit} | ≤ ${limit}${unit} | ${value <= limit ? 'met' : '**missed**'} |`);
+  };
+  const ratio = (id, peer) => { const g = get(id, 'gwctl'); const p = get(id, peer); return g && p ? g.wall / p.wall : undefined; };
+  check('GitHub REST 13 MB, wall', get('L1', 'gwctl')?.wall, 1.0, ' s');
+  check('GitHub REST 13 MB, peak RSS', get('L1', 'gwctl')?.rss, 350, ' MiB');
+  check('GitHub REST 13 MB, ratio to Redocly', ratio('L1', 'redocly'), 0.2, '');
+  check('Stripe 2.5 MB, wall', get('L3', 'gwctl')?.wall, 0.45, ' s');
+  check('Stripe 2.5 MB, ratio to Redocly', ratio('L3', 'redocly'), 0.3, '');
+  check('tiny spec, wall', get('tiny', 'gwctl')?.wall, 0.2, ' s');
+  check('tiny spec, ratio to Redocly', ratio('tiny', 'redocly'), 0.5, '');
+  check('`gwctl --version`, wall', get('version', 'gwctl')?.wall, 0.1, ' s');
+  check('200 small specs, wall', get('many', 'gwctl')?.wall, 2.0, ' s');
+  check('200 small specs, ratio to Redocly', ratio('many', 'redocly'), 0.3, '');
+  check('Microsoft Graph 20 MB, wall', get('X1', 'gwctl')?.wall, 2.5, ' s');
+  check('Microsoft Graph 20 MB, peak RSS', get('X1', 'gwctl')?.rss, 800, ' MiB');
+  check('same 200 specs again (cache), wall', get('many-cached', 'gwctl (cache)')?.wall, 0.4, ' s');
+  check('user ruleset extending spectral:oas on Stripe, ratio to Spectral CLI', ratio('L3-spectral-oas', 'spectral (oas)'), 0.7, '');
+  check('plan + apply of 1,000 routes to Caddy, wall', get('apply-1000', 'gwctl')?.wall, 1.5, ' s');
+  return ['## Targets', '', '| target | this run | limit | |', '|---|---|---|---|', ...rows];
 }
 
 /**
