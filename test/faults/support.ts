@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { BIN, CADDY, OTHER_BODY, call, freePort, tempDir, type Run } from '../live/harness.js';
+import { CADDY, OTHER_BODY, call, freePort, tempDir, type Run } from '../live/harness.js';
 
 /**
  * Fault tests: a Caddy that can be SIGKILLed and restarted (with or without its autosaved
@@ -114,26 +114,7 @@ export function journals(project: string): Journal[] {
   return names.map((name) => ({ file: name, ...JSON.parse(readFileSync(path.join(dir, name), 'utf8')) }));
 }
 
-/** Runs the real bin/gwctl.js; killed (and the test failed) if it takes longer than `timeoutMs`. */
-export function gwctl(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', GWCTL_ADMIN_TOKEN: undefined, ...options.env })) {
-    if (value !== undefined) env[key] = value;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`gwctl ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms:\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
-  });
-}
+export { gwctlAsync as gwctl } from '../support/gwctl.js';
 
 export interface KillableCaddy {
   adminUrl: string;

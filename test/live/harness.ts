@@ -16,7 +16,7 @@ import { Agent, request } from 'undici';
  */
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const BIN = path.join(ROOT, 'bin', 'gwctl.js');
+export { BIN } from '../support/gwctl.js';
 export const CADDY = process.env.GWCTL_TEST_CADDY ?? '/usr/bin/caddy';
 export const OTHER_BODY = 'unmanaged server says hello';
 
@@ -168,28 +168,7 @@ export function startForwardAuth(token: string): Promise<NodeServer> {
   });
 }
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real bin/gwctl.js (build first: `npx tsc -p tsconfig.json`). */
-export function gwctl(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', GWCTL_ADMIN_TOKEN: undefined, ...options.env })) {
-    if (value !== undefined) env[key] = value;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+export { gwctlAsync as gwctl, type Run } from '../support/gwctl.js';
 
 export interface Reply {
   status: number;
