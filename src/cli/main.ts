@@ -87,6 +87,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       exitCode = await driftCommand(paths, options, io);
     });
 
+  program.command('init')
+    .description('write a starter .gwctl.yaml, spec and gateway config here (never overwrites)')
+    .option('--verbose', 'stack traces on errors')
+    .action(async () => {
+      const { initCommand } = await import('./init.js');
+      exitCode = initCommand(io);
+    });
+
   const baseline = program.command('baseline').description('accepted findings that do not fail the run (with reason, owner and expiry)');
   for (const action of ['create', 'update'] as const) {
     baseline.command(action)
