@@ -42,7 +42,7 @@ describe('colour', () => {
 describe('progress', () => {
   it('draws progress on a terminal stderr for a long run, and clears it', async () => {
     const io = fakeIo({ isTTY: false, stderrIsTTY: true });
-    const { terminalProgress } = await import('../src/cli/progress.js');
+    const { terminalProgress } = await import('../src/cli/terminal.js');
     const progress = terminalProgress(io.stderr, true, 0);
     progress.update(3, 200, 'lint');
     progress.done();

@@ -1,5 +1,5 @@
 import type { CliIo } from './main.js';
-import { choosePaths, runContext } from './context.js';
+import { choosePaths, runContext } from '../config/run-context.js';
 
 export async function explainCliCommand(paths: string[], options: { format: 'table' | 'json' }, io: CliIo): Promise<number> {
   const context = runContext(io.cwd);

@@ -10,9 +10,9 @@ import { DEFAULT_MAX_FILE_BYTES, displayPath } from '../load/workspace.js';
 import { gitRevision } from '../load/file-source.js';
 import { Deadline } from '../load/deadline.js';
 import type { CliIo } from './main.js';
-import { chooseRuleset, choosePaths, runContext, type RunContext } from './context.js';
+import { chooseRuleset, choosePaths, runContext, type RunContext } from '../config/run-context.js';
 import { VERSION } from '../version.js';
-import { terminalProgress } from './progress.js';
+import { terminalProgress, wantsColor } from './terminal.js';
 
 export interface LintOptions {
   ruleset?: string;
@@ -138,7 +138,7 @@ export async function lintCommand(paths: string[], options: LintOptions, io: Cli
     coverage: await coverageOf(run.result, io.cwd),
     staleBaseline: stale,
   };
-  const color = options.color !== false && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+  const color = wantsColor(io, options.color !== false);
   // -q on a clean run: say nothing on stdout (files asked for are still written).
   const quietAndClean = options.quiet && shown.length === 0;
   await writeReports(outputs.filter((o) => !(quietAndClean && o.file === undefined && o.name === 'stylish')), shown, reportContext, {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Origin, SourceFile } from '../model/document.js';
 import { LoadError } from '../model/errors.js';
 import type { GatewayModel } from '../model/gateway.js';

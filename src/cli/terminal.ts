@@ -1,3 +1,4 @@
+/** Terminal niceties: progress on stderr, and whether to colour. */
 /**
  * A one-line progress indicator on stderr for long runs, drawn only on a terminal (never in CI
  * logs or when piped) and only once a run has taken long enough to be worth watching.
@@ -21,4 +22,9 @@ export function terminalProgress(write: (text: string) => void, enabled: boolean
       if (drawn) write('\r\u001b[2K');
     },
   };
+}
+
+/** Colour only on a terminal, never with NO_COLOR set (no-color.org) or `--no-color`. */
+export function wantsColor(io: { isTTY: boolean; env: NodeJS.ProcessEnv }, flag = true): boolean {
+  return flag && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
 }

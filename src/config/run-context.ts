@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { projectRoot } from '../load/root.js';
-import { findProjectConfig, readProjectConfig, type ProjectConfig } from '../config/project.js';
+import { findProjectConfig, readProjectConfig, type ProjectConfig } from './project.js';
 import { loadRuleset, resolveRulesetData, type ResolvedRuleset } from '../lint/ruleset.js';
 
 /** What every command needs to know about where it runs: root, project config, ruleset. */
