@@ -27,8 +27,6 @@ export interface ApplyIo {
  */
 export async function applyPrepared(prepared: Prepared, io: ApplyIo): Promise<number> {
   const { plan, driver, desired, live, secrets, context } = prepared;
-  const options = { yes: io.yes, verbose: io.verbose };
-  const source = io.source;
   try {
     io.stdout(secrets.redact(renderPlan(plan, { color: io.color })));
     const started = new Date().toISOString();
@@ -38,7 +36,7 @@ export async function applyPrepared(prepared: Prepared, io: ApplyIo): Promise<nu
       startedAt: started,
       finishedAt: started,
       target: plan.target,
-      source,
+      source: io.source,
       inputs: { hash: plan.inputs.hash },
       live: { fingerprint: plan.live.fingerprint, ...(live.etag ? { etagBefore: live.etag } : {}) },
       planned: plan.changes,
@@ -57,7 +55,7 @@ export async function applyPrepared(prepared: Prepared, io: ApplyIo): Promise<nu
       if (error) journal.error = secrets.redact(error);
       const written = writeJournal(context.root, journal, (t) => secrets.redact(t), journalFile);
       if (written.error) io.stderr(`gwctl: warning: the apply journal could not be written under ${path.join(context.root, '.gwctl', 'journal')} (${written.error}).\n`);
-      else if (options.verbose && written.file && !journalFile) io.stderr(`journal: ${displayPath(io.cwd, written.file)}\n`);
+      else if (io.verbose && written.file && !journalFile) io.stderr(`journal: ${displayPath(io.cwd, written.file)}\n`);
       journalFile ??= written.file;
     };
 
@@ -67,7 +65,7 @@ export async function applyPrepared(prepared: Prepared, io: ApplyIo): Promise<nu
       io.stdout('Nothing to apply.\n');
       return 0;
     }
-    if (!options.yes) {
+    if (!io.yes) {
       const ok = await io.confirm(`Apply these ${plan.changes.length} changes to ${plan.target.driver} at ${plan.target.url}? Only 'yes' is accepted: `);
       if (!ok) {
         record('cancelled');
