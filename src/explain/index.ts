@@ -18,8 +18,9 @@ export { formatTable } from './table.js';
  * builds the model and returns the effective-policy table as text.
  */
 export async function explainCommand(paths: string[], cwd: string, format: 'table' | 'json'): Promise<string> {
-  const workspace = new Workspace({ cwd, root: projectRoot(cwd) });
-  const inputs = await expandInputs(paths.length > 0 ? paths : ['.'], cwd);
+  const root = projectRoot(cwd);
+  const workspace = new Workspace({ cwd, root });
+  const inputs = await expandInputs(paths.length > 0 ? paths : ['.'], cwd, root);
   const configs: SourceFile[] = [];
   for (const input of inputs) {
     const source = await workspace.load(input.path);
