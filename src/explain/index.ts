@@ -24,13 +24,13 @@ export async function explainCommand(paths: string[], cwd: string, format: 'tabl
   const configs: SourceFile[] = [];
   for (const input of inputs) {
     const source = await workspace.load(input.path);
-    if (source.kind === 'gwctl-v1') configs.push(source);
+    if (source.kind === 'gwctl-v1' || source.kind === 'deck') configs.push(source);
     else if (!source.kind && input.explicit) {
-      throw new LoadError(workspace.display(input.path), undefined, undefined, 'is not a gateway config (no `format: gwctl/v1` at its top); give `gwctl explain` the gwctl/v1 config files.');
+      throw new LoadError(workspace.display(input.path), undefined, undefined, 'is not a gateway config (no `format: gwctl/v1` or decK `_format_version` at its top); give `gwctl explain` the gateway config files.');
     }
   }
   if (configs.length === 0) {
-    throw new UsageError(`no gateway config (format: gwctl/v1) found in ${paths.length > 0 ? paths.join(', ') : 'the current folder'}; name the config files to explain.`);
+    throw new UsageError(`no gateway config (gwctl/v1 or Kong decK) found in ${paths.length > 0 ? paths.join(', ') : 'the current folder'}; name the config files to explain.`);
   }
   const model = await buildGatewayModel(configs, workspace);
   const rows = explainRows(model, { cwd, deref: workspace.deref });

@@ -1,18 +1,22 @@
 import type { Origin, SourceFile } from '../model/document.js';
 import { LoadError } from '../model/errors.js';
-import type { GatewayModel } from '../model/gateway.js';
+import type { GatewayModel, Tenant } from '../model/gateway.js';
 import { isOpenApi } from '../load/detect.js';
 import type { Workspace } from '../load/workspace.js';
+import { normalizeDeck } from './deck.js';
 import { normalizeGwctlV1, type SpecLink } from './gwctl-v1.js';
 
 export { normalizeGwctlV1 } from './gwctl-v1.js';
+export { normalizeDeck } from './deck.js';
 export { effectivePolicies, effectivePolicy, requestsPerSecond } from './effective-policy.js';
 export { linkModel, linkService, listOperations, pathsMatch } from './spec-link.js';
 
 /**
- * Builds the gateway model of a run: every gwctl/v1 config merged (tenants, services and
- * consumers concatenated, `gateway` at most once), and every linked spec loaded through the
- * workspace so findings can point into it.
+ * Builds the gateway model of a run: every gwctl/v1 and Kong decK config merged (tenants,
+ * services and consumers concatenated, `gateway` at most once), and every linked spec loaded
+ * through the workspace so findings can point into it. A decK file does not define tenants, it
+ * names them (`_workspace`, `tenant:<name>` tags): those are added once each, unless a gwctl/v1
+ * file defines them. APISIX ADC files are not mapped yet.
  *
  * Throws LoadError (exit 2) for a duplicate name or a second `gateway`, naming both places, and
  * for a `spec` outside the project root. A spec that does not exist or is not an OpenAPI
@@ -22,8 +26,16 @@ export { linkModel, linkService, listOperations, pathsMatch } from './spec-link.
 export async function buildGatewayModel(files: SourceFile[], workspace: Workspace): Promise<GatewayModel> {
   const model: GatewayModel = { tenants: [], services: [], consumers: [], files, specs: new Map() };
   const links: SpecLink[] = [];
+  const mentioned: Tenant[] = [];
   for (const file of files) {
-    if (file.kind !== 'gwctl-v1') continue; // decK / ADC mapping: not yet
+    if (file.kind === 'deck') {
+      const part = normalizeDeck(file);
+      mentioned.push(...part.tenants);
+      model.services.push(...part.services);
+      model.consumers.push(...part.consumers);
+      continue;
+    }
+    if (file.kind !== 'gwctl-v1') continue; // ADC mapping: not yet
     const part = normalizeGwctlV1(file);
     if (part.gateway) {
       if (model.gateway) throw duplicate(workspace, 'the `gateway` section', part.gateway.origin, model.gateway.origin, 'gateway-wide settings may appear in one file only; merge them into one `gateway` section.');
@@ -36,6 +48,12 @@ export async function buildGatewayModel(files: SourceFile[], workspace: Workspac
   }
 
   checkUnique(workspace, (name) => `tenant '${name}'`, model.tenants);
+  const defined = new Set(model.tenants.map((tenant) => tenant.name));
+  for (const tenant of mentioned) {
+    if (defined.has(tenant.name)) continue;
+    defined.add(tenant.name);
+    model.tenants.push(tenant);
+  }
   checkUnique(workspace, (name) => `service '${name}'`, model.services);
   checkUnique(workspace, (name) => `consumer '${name}'`, model.consumers);
   for (const service of model.services) checkUnique(workspace, (name) => `route '${name}' of service '${service.name}'`, service.routes);

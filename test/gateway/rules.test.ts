@@ -90,9 +90,9 @@ consumers:
 });
 
 describe('every gateway rule', () => {
-  it('is a project rule on gwctl-v1 models, except config-schema', () => {
+  it('is a project rule on gateway models (gwctl/v1 and decK), except config-schema (gwctl/v1 documents)', () => {
     for (const rule of GATEWAY_RULES) {
-      expect(rule.formats).toEqual(['gwctl-v1']);
+      expect(rule.formats).toEqual(rule.id === 'config-schema' ? ['gwctl-v1'] : ['gwctl-v1', 'deck']);
       expect(rule.scope).toBe(rule.id === 'config-schema' ? 'document' : 'project');
     }
     expect(GATEWAY_RULES).toHaveLength(19);

@@ -10,7 +10,7 @@ export const aiTokenBudgetDeclared: ProjectRule = projectRule({
     why: "LLM providers bill per token. Without a budget one consumer, a runaway agent loop or a leaked key can spend the month's money in hours; request rate limits do not bound it, because one request can use a few tokens or a million.",
     howToFix: "Add `ai.tokenBudget: {tokens: N, per: day, key: consumer}` to the service, sized from expected usage; use `key: tenant` to cap a whole tenant.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const service of model.services) {

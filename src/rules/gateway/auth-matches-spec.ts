@@ -24,7 +24,7 @@ export const authMatchesSpec: ProjectRule = projectRule({
     why: "The spec is what consumers build clients from and what reviewers approved. If the gateway checks a different credential than the spec documents, clients fail (they send a bearer token, the gateway wants an API key) or, worse, the gateway lets through requests the backend assumes were authenticated.",
     howToFix: "Change the route's `auth` (or `gateway.defaults.auth`) to the type the spec's security scheme calls for, or fix the spec's `security` if the gateway is right. Remove `public: true` from routes serving secured operations.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model, _options, context) {
     const results: RuleResult[] = [];
     for (const link of linkModel(model, context.deref)) {

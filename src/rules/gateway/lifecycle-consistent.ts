@@ -10,7 +10,7 @@ export const lifecycleConsistent: ProjectRule = projectRule({
     why: "A retired service that still has routes is still reachable: the lifecycle says it is gone while the gateway keeps serving it, often without anyone maintaining it. A deprecation without a sunset date gives consumers no deadline to migrate by, so they never do (RFC 8594 defines the Sunset header for exactly this).",
     howToFix: "Remove the routes of a retired service (or set its lifecycle back to deprecated if it must stay reachable). Give a deprecated service `sunset: YYYY-MM-DD`, the date after which it will be retired.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const service of model.services) {

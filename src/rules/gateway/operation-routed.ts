@@ -11,7 +11,7 @@ export const operationRouted: ProjectRule = projectRule({
     why: "An operation the spec promises but the gateway does not route returns 404 to every client built from the spec. It usually means a route was forgotten, a path was mistyped in the config, or the spec documents an endpoint that was removed.",
     howToFix: "Add the path (and method) to a route of the service, or remove the operation from the spec if it no longer exists. Check that route paths include the prefix of the spec's `servers` URL.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model, _options, context) {
     const bySpec = new Map<string, ServiceLink[]>();
     for (const link of linkModel(model, context.deref)) {

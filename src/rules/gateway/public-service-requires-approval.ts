@@ -10,7 +10,7 @@ export const publicServiceRequiresApproval: ProjectRule = projectRule({
     why: 'A public service accepts subscriptions from consumers of every tenant. With automatic approval, anyone who can register a consumer gets access without the owning team ever seeing the request; manual approval keeps a named person (`approvedBy`) accountable for each cross-tenant grant.',
     howToFix: 'Set `approval: manual` (the default) on the service, or make it `visibility: tenant` if only its own tenant should use it.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const service of model.services) {

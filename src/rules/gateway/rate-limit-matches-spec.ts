@@ -12,7 +12,7 @@ export const rateLimitMatchesSpec: ProjectRule = projectRule({
     why: "A documented 429 tells clients that requests are limited and how to back off. If the gateway enforces no limit, the spec is wrong about the deployed API and the backend carries load it was told the gateway would shed.",
     howToFix: "Set `rateLimit` on the route, its service or `gateway.defaults`, matching what the spec's 429 description (or `x-gwctl-rate-limit`) promises; or drop the 429 response from the spec if the API is really unlimited.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model, _options, context) {
     const results: RuleResult[] = [];
     for (const link of linkModel(model, context.deref)) {

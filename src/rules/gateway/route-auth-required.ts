@@ -11,7 +11,7 @@ export const routeAuthRequired: ProjectRule = projectRule({
     why: 'A route without auth exposes its upstream to anyone who can reach the gateway. Making every exception explicit, with a reason a reviewer can read, keeps anonymous access a decision rather than an accident.',
     howToFix: 'Give the route an `auth` (`{type: key}`, `{type: jwt}`, …) or set `gateway.defaults.auth` so every route inherits one. If the route really must be anonymous, set `public: true` and a `reason` explaining why.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const policy of effectivePolicies(model)) {

@@ -11,7 +11,7 @@ export const routeMatchesSpec: ProjectRule = projectRule({
     why: "A route the spec does not describe is a shadow endpoint: it is exposed through the gateway but invisible to reviewers, API catalogues, security scanners and consumers' generated clients, and nobody checked its auth against the spec. It is also the most common sign of a spec that drifted from what is deployed.",
     howToFix: "Add the operation to the spec if the endpoint is real, or remove or narrow the route (its `paths`/`methods`) if it is not meant to be exposed. Check that the spec's `servers` URL path matches the prefix the routes use. For a missing spec, fix the `spec` path (it is relative to the config file).",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model, _options, context) {
     const results: RuleResult[] = [];
     for (const service of model.services) {

@@ -11,7 +11,7 @@ export const routeRateLimitDeclared: ProjectRule = projectRule({
     why: 'An unlimited route lets one consumer (or one leaked key) exhaust the upstream, run up costs and degrade the service for every other tenant. A declared limit is also what clients can plan against.',
     howToFix: 'Set `rateLimit: {requests: N, per: second|minute|hour|day, key: consumer}` on the route or its service, or once under `gateway.defaults` so every route inherits it.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const policy of effectivePolicies(model)) {

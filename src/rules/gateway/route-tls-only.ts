@@ -12,7 +12,7 @@ export const routeTlsOnly: ProjectRule = projectRule({
     why: 'Plain-text protocols send credentials (API keys, bearer tokens, basic passwords) and payloads readable to anyone on the path. TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail PCI DSS and most compliance baselines.',
     howToFix: 'List only `https`, `grpcs` or `wss` in `protocols` (or drop the key to get the https default); redirect plain http at the edge if clients still use it. Set `gateway.tls.minVersion` to "1.2" or "1.3".',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     const minVersion = model.gateway?.tls?.minVersion;

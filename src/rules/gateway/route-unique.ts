@@ -14,7 +14,7 @@ export const routeUnique: ProjectRule = projectRule({
     why: "When two routes match the same request the gateway picks one by an internal priority that differs between Caddy, Kong and APISIX, so the same config behaves differently per target and one team's route can silently capture another tenant's traffic, with that route's auth and limits.",
     howToFix: "Remove the duplicate, narrow one route by `hosts` or `methods`, or give it a distinct path. If two services really share a path, put them behind different hosts.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const byPath = new Map<string, Entry[]>();
     const results: RuleResult[] = [];

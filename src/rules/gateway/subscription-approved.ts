@@ -10,7 +10,7 @@ export const subscriptionApproved: ProjectRule = projectRule({
     why: 'An approved subscription grants a consumer access to a service. Auditors and incident responders need to know who granted it; an approval without a name cannot be traced or challenged.',
     howToFix: 'Add `approvedBy: <person or team>` (and `approvedAt: <date>`) to the subscription, or set `status: pending` until someone approves it.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const consumer of model.consumers) {

@@ -10,7 +10,7 @@ export const subscriptionPending: ProjectRule = projectRule({
     why: 'A pending subscription grants nothing and no driver renders it, so a client waiting on it gets 401/403 from the gateway. Listing them makes the approval queue visible in CI and reviews instead of in support tickets.',
     howToFix: 'Have the service owner decide: set `status: approved` with `approvedBy`/`approvedAt`, or `status: rejected`. Nothing needs fixing if the request is still under review.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const consumer of model.consumers) {

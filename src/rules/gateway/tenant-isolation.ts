@@ -10,7 +10,7 @@ export const tenantIsolation: ProjectRule = projectRule({
     why: "A tenant's services are private to it unless it publishes them. A cross-tenant subscription to a private service would let one tenant's client read another tenant's API: exactly the leak multi-tenancy exists to prevent. A subscription to an unknown service is usually a typo that silently grants nothing, or a leftover of a removed service.",
     howToFix: "Remove the subscription, or, if the owning tenant really wants to offer the service to other tenants, set `visibility: public` on the service (which also requires `approval: manual`). Fix misspelt service names.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const services = new Map(model.services.map((s) => [s.name, s]));
     const results: RuleResult[] = [];

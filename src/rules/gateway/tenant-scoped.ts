@@ -11,7 +11,7 @@ export const tenantScoped: ProjectRule = projectRule({
     why: 'Tenants are the unit of ownership and isolation: access rules, rate-limit keys and reports are per tenant. Something that belongs to no tenant, or to a misspelt one, has no owner to ask and escapes the isolation rules (tenant-isolation cannot judge it).',
     howToFix: 'Add `tenant: <name>` to the service or consumer, and define that tenant under `tenants` (`- name: payments`, with an `owner`). Check the spelling against the tenant list.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const known = new Set(model.tenants.map((t) => t.name));
     const results: RuleResult[] = [];

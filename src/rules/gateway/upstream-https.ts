@@ -12,7 +12,7 @@ export const upstreamHttps: ProjectRule = projectRule({
     why: 'Traffic between the gateway and its upstreams carries the same credentials and personal data as the client side. Inside a data centre or cluster it is still exposed to anyone on that network, and zero-trust baselines require encryption on every hop.',
     howToFix: "Serve the upstream over TLS and change the target to `https://…`. Where that is not possible yet (a sidecar terminates TLS, a legacy backend), keep the finding visible in a baseline with an owner and an expiry date.",
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const service of model.services) {

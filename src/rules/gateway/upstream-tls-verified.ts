@@ -10,7 +10,7 @@ export const upstreamTlsVerified: ProjectRule = projectRule({
     why: 'Without verification the gateway accepts any certificate from the upstream, so anyone who can intercept the connection between gateway and backend can impersonate the backend and read every request, credentials included. Encryption without authentication is not protection.',
     howToFix: 'Remove `tls: {verify: false}` (verification is the default). If the upstream uses a private CA, give the gateway that CA instead of turning verification off; if its certificate names another host, fix the certificate or the target URL.',
   },
-  formats: ['gwctl-v1'],
+  formats: ['gwctl-v1', 'deck'],
   then(model) {
     const results: RuleResult[] = [];
     for (const service of model.services) {
