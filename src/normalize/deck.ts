@@ -4,6 +4,7 @@ import type {
 } from '../model/gateway.js';
 import { requestsPerSecond } from './effective-policy.js';
 import type { PartialModel } from './gwctl-v1.js';
+import { isName, isObj, items, strings, type Obj } from './values.js';
 
 /**
  * Kong declarative config (decK, `_format_version: "3.0"`) → the parts of the gateway model one
@@ -230,7 +231,6 @@ const AUTH_PLUGINS: Record<string, AuthType> = {
 };
 const UNITS: readonly Per[] = ['second', 'minute', 'hour', 'day'];
 
-type Obj = Record<string, unknown>;
 
 function firstAuth(plugins: PluginAt[], at: (p: string) => Origin): Auth | undefined {
   for (const plugin of plugins) {
@@ -286,18 +286,6 @@ function isPlugin(value: unknown): value is Obj {
   return isObj(value) && isName(value.name) && value.enabled !== false;
 }
 
-function isObj(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-function isName(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
 
-function items(value: unknown): Array<[number, unknown]> {
-  return Array.isArray(value) ? value.map((item, index) => [index, item] as [number, unknown]) : [];
-}
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : [];
-}

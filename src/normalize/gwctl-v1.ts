@@ -4,6 +4,7 @@ import type {
   AiSettings, Auth, AuthType, Consumer, Credential, GatewaySettings, LimitKey, Per, Protocol, RateLimit,
   Route, Service, Subscription, Tenant, TokenBudget, Upstream, UpstreamTarget,
 } from '../model/gateway.js';
+import { isName, isObj, items, strings, type Obj } from './values.js';
 
 /**
  * gwctl/v1 data → the parts of the gateway model one file contributes. Every node keeps its
@@ -35,7 +36,6 @@ const PERS: readonly Per[] = ['second', 'minute', 'hour', 'day'];
 const LIMIT_KEYS: readonly LimitKey[] = ['consumer', 'ip', 'tenant'];
 const PROTOCOLS: readonly Protocol[] = ['http', 'https', 'grpc', 'grpcs', 'ws', 'wss'];
 
-type Obj = Record<string, unknown>;
 
 export function normalizeGwctlV1(source: SourceFile): PartialModel {
   const file = source.path;
@@ -233,21 +233,9 @@ function credentialOf(raw: unknown, origin: Origin): Credential | undefined {
   }
 }
 
-function isObj(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-function isName(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
 
-function items(value: unknown): Array<[number, unknown]> {
-  return Array.isArray(value) ? value.map((item, index) => [index, item] as [number, unknown]) : [];
-}
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : [];
-}
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;

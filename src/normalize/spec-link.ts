@@ -1,6 +1,7 @@
 import type { Origin, SourceFile } from '../model/document.js';
 import { toPointer } from '../model/document.js';
 import type { GatewayModel, Route, Service } from '../model/gateway.js';
+import { isObj, type Obj } from './values.js';
 
 /**
  * The link between a service's routes and the operations of its OpenAPI document. Pure: it only
@@ -64,7 +65,6 @@ export interface ServiceLink {
 type Deref = <T>(node: T) => T;
 const identity: Deref = (node) => node;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-type Obj = Record<string, unknown>;
 
 const cache = new WeakMap<GatewayModel, ServiceLink[]>();
 
@@ -257,6 +257,3 @@ function securityOf(requirement: unknown, schemes: Record<string, SchemeKind>): 
   return { alternatives, anonymous: alternatives.length === 0 || alternatives.some((a) => a.length === 0), schemes: named };
 }
 
-function isObj(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
