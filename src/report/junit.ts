@@ -6,7 +6,6 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { Formatter, ReportContext } from '../model/report.js';
-import { extrasOf } from './context.js';
 import { escapeXml as x } from './escape.js';
 import { groupByFile, isFailing, oneLine } from './common.js';
 
@@ -38,7 +37,7 @@ function cleanSuite(name: string, caseName: string): Suite {
 /** Files known to have been linted without findings: from the CLI's file list, else coverage rows. */
 function cleanFiles(findings: readonly Finding[], context: ReportContext): string[] {
   const withFindings = new Set(findings.map((f) => f.file));
-  const known = extrasOf(context).files ?? (context.coverage ?? []).map((r) => r.file);
+  const known = context.files ?? (context.coverage ?? []).map((r) => r.file);
   return [...new Set(known)].filter((f) => !withFindings.has(f)).sort();
 }
 
