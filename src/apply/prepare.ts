@@ -6,7 +6,6 @@ import { GwctlError, PolicyRefusal, UsageError } from '../model/errors.js';
 import type { GatewayModel } from '../model/gateway.js';
 import { PLAN_FORMAT, summarizeChanges, type Plan, type PlanInputFile } from '../model/plan.js';
 import { lint } from '../lint/engine.js';
-import { expandInputs } from '../load/files.js';
 import { displayPath } from '../load/workspace.js';
 import { effectivePolicies } from '../normalize/effective-policy.js';
 import { diff } from '../plan/diff.js';
@@ -87,7 +86,7 @@ export async function preparePlan(request: PrepareRequest, io: PrepareIo): Promi
 
   // The run's inputs: documents and what they reach ($refs, linked specs); not the other files a
   // folder argument swept up (a saved plan.json next to the config must not change the hash).
-  const swept = new Set((await expandInputs(inputs, io.cwd)).map((i) => i.path));
+  const swept = new Set(result.inputFiles);
   const files: PlanInputFile[] = [...result.workspace.files.values()]
     .filter((file) => file.kind !== undefined || !swept.has(file.path))
     .map((file) => ({ path: toPosix(path.relative(context.root, file.path)), sha256: createHash('sha256').update(file.text).digest('hex') }))

@@ -50,6 +50,8 @@ export interface LintResult {
   documents: SourceFile[];
   /** OpenAPI documents whose findings came from the cache, unparsed (absolute paths) */
   cachedDocuments: string[];
+  /** every file the inputs expanded to (absolute), documents or not */
+  inputFiles: string[];
   workspace: Workspace;
   model?: GatewayModel;
   /** milliseconds per phase and per rule, for --verbose */
@@ -89,9 +91,11 @@ export async function lint(request: LintRequest): Promise<LintResult> {
   const cache = request.cache && !request.source ? LintCache.open(request.root, runKey(request), workingTree) : undefined;
   const raw: RawFinding[] = [];
   const cachedDocuments: string[] = [];
+  const inputFiles: string[] = [];
 
   const documents = await time('load', async () => {
     const inputs = await expandInputs(request.inputs, request.cwd, request.root);
+    inputFiles.push(...inputs.map((input) => input.path));
     const docs: SourceFile[] = [];
     for (const [index, input] of inputs.entries()) {
       request.onProgress?.(index, inputs.length, 'load');
@@ -159,7 +163,7 @@ export async function lint(request: LintRequest): Promise<LintResult> {
   request.deadline?.check('locating findings');
   const findings = await time('positions', () => toFindings(raw, request, workspace));
   if (cache) await time('cache', () => storeInCache(cache, documents, raw, workspace));
-  return { findings, documents, cachedDocuments, workspace, model, timings };
+  return { findings, documents, cachedDocuments, inputFiles, workspace, model, timings };
 }
 
 function runDocumentRule(rule: DocumentRule, doc: SourceFile, workspace: Workspace): RuleResult[] {

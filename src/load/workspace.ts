@@ -228,14 +228,20 @@ export class Workspace {
    * it is written. Refs that leave the root or the machine never get here: loading refused them.
    */
   unresolvedRefs(entry: string): Array<{ ref: string; at: Origin }> {
+    // Asked by oas-ref-resolved and again by the cache; the answer cannot change once loaded.
+    const known = this.unresolvedByEntry.get(entry);
+    if (known) return known;
     const out: Array<{ ref: string; at: Origin }> = [];
     for (const { file, ref, target } of this.refsReachableFrom(entry)) {
       if (target) continue;
       const source = this.files.get(file);
       for (const pointer of source ? findRefPointers(source.data, ref) : []) out.push({ ref, at: { file, pointer } });
     }
+    this.unresolvedByEntry.set(entry, out);
     return out;
   }
+
+  private readonly unresolvedByEntry = new Map<string, Array<{ ref: string; at: Origin }>>();
 
   /** `entry` and every file it reaches through `$ref`s (what its findings depend on). */
   reachableFiles(entry: string): string[] {
