@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fileUri, format } from '../../src/report/sarif.js';
-import { MULTITOOL, validateSarif } from '../support/sarif-multitool.js';
+import { validateSarif } from '../support/sarif-multitool.js';
 import { finding, fixtureFindings, fixtureRules, makeContext, PROJECT_DIR } from './fixture.js';
 
 interface SarifResult {
@@ -93,7 +93,7 @@ describe('sarif formatter', () => {
   });
 });
 
-describe.skipIf(!MULTITOOL)('sarif output validates with the SARIF multitool', () => {
+describe('sarif output validates with the SARIF multitool', () => {
   it('reports zero errors (and no warnings) for the realistic fixture, with a baseline active', () => {
     const findings = fixtureFindings();
     const { errors, all } = validateSarif(format(findings, makeContext(findings, { staleBaseline: [] })));

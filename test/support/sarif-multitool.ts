@@ -17,10 +17,11 @@ export function multitoolBinary(): string | undefined {
 }
 
 export const MULTITOOL = multitoolBinary();
-if (!MULTITOOL) console.warn('skipping SARIF multitool validation: @microsoft/sarif-multitool is not installed for this platform');
 
 /** Runs `sarif-multitool validate` and returns the validator's own results (it reports in SARIF). */
+/** Fails (rather than skips) when the multitool is missing: `npm ci` installs it as a dev dependency. */
 export function validateSarif(sarifText: string): { errors: string[]; all: string[] } {
+  if (!MULTITOOL) throw new Error('@microsoft/sarif-multitool is not installed for this platform; run npm ci');
   const dir = mkdtempSync(join(tmpdir(), 'gwctl-sarif-'));
   try {
     const input = join(dir, 'gwctl.sarif');
