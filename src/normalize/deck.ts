@@ -231,7 +231,6 @@ const AUTH_PLUGINS: Record<string, AuthType> = {
 };
 const UNITS: readonly Per[] = ['second', 'minute', 'hour', 'day'];
 
-
 function firstAuth(plugins: PluginAt[], at: (p: string) => Origin): Auth | undefined {
   for (const plugin of plugins) {
     const type = AUTH_PLUGINS[plugin.raw.name as string];
@@ -285,7 +284,3 @@ function upstreamOf(raw: Obj, pointer: string, at: (p: string) => Origin): Upstr
 function isPlugin(value: unknown): value is Obj {
   return isObj(value) && isName(value.name) && value.enabled !== false;
 }
-
-
-
-

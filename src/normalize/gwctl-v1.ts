@@ -36,7 +36,6 @@ const PERS: readonly Per[] = ['second', 'minute', 'hour', 'day'];
 const LIMIT_KEYS: readonly LimitKey[] = ['consumer', 'ip', 'tenant'];
 const PROTOCOLS: readonly Protocol[] = ['http', 'https', 'grpc', 'grpcs', 'ws', 'wss'];
 
-
 export function normalizeGwctlV1(source: SourceFile): PartialModel {
   const file = source.path;
   const at = (pointer: string): Origin => ({ file, pointer });
@@ -232,10 +231,6 @@ function credentialOf(raw: unknown, origin: Origin): Credential | undefined {
       return undefined;
   }
 }
-
-
-
-
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;

@@ -256,4 +256,3 @@ function securityOf(requirement: unknown, schemes: Record<string, SchemeKind>): 
   for (const name of alternatives.flat()) named[name] = Object.hasOwn(schemes, name) ? schemes[name] : undefined;
   return { alternatives, anonymous: alternatives.length === 0 || alternatives.some((a) => a.length === 0), schemes: named };
 }
-
